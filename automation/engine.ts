@@ -1,0 +1,120 @@
+/**
+ * Engine defaults shared by the driver and the tests: where the CLI is, which
+ * backend holds state, how secrets are encrypted, and the switches that keep
+ * the engine offline. One place, so a test exercises exactly what users run.
+ *
+ * Nothing here mutates `process.env`: every setting travels in the workspace
+ * options, so several engines with different backends can run in one process.
+ */
+import { LocalWorkspaceOptions, PulumiCommand } from "@pulumi/pulumi/automation";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Root of this package (where package.json is). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** Where scripts/setup-pulumi.mjs puts the CLI, its plugins and (by default) the state. */
+export const PULUMI_DIR = path.join(PROJECT_ROOT, ".pulumi");
+
+export interface EngineSettings {
+    /**
+     * Optional. Backend URL: `file://<dir>`, `azblob://<container>`, or
+     * `https://api.pulumi.com`. @default - `file://<project>/.pulumi/state`
+     */
+    readonly backendUrl?: string;
+    /**
+     * Optional. Passphrase of the passphrase secrets provider.
+     * @default - `PULUMI_CONFIG_PASSPHRASE` or `PULUMI_CONFIG_PASSPHRASE_FILE` from the environment, else a
+     * random passphrase generated once into `.pulumi/passphrase` (mode 0600)
+     */
+    readonly passphrase?: string;
+    /** Optional. Directory holding `bin/pulumi`. @default - `<project>/.pulumi` */
+    readonly pulumiRoot?: string;
+    /** Optional. PULUMI_HOME (plugins, workspace settings). @default - the `pulumiRoot` directory */
+    readonly pulumiHome?: string;
+    /** Optional. Extra environment for the engine and the providers it starts. @default {} */
+    readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The default file backend inside the project. */
+export function defaultBackendUrl(): string {
+    return `file://${path.join(PULUMI_DIR, "state")}`;
+}
+
+/**
+ * The passphrase for the local secrets provider. Reads the environment first;
+ * otherwise keeps a random one in a private file, so state encrypted today can
+ * be decrypted tomorrow without anyone typing a password.
+ */
+export function resolvePassphrase(settings: EngineSettings = {}, env: NodeJS.ProcessEnv = process.env): string {
+    if (settings.passphrase !== undefined) return settings.passphrase;
+    if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return env.PULUMI_CONFIG_PASSPHRASE;
+    if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return fs.readFileSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, "utf8").trim();
+    const file = path.join(settings.pulumiRoot ?? PULUMI_DIR, "passphrase");
+    try {
+        return fs.readFileSync(file, "utf8").trim();
+    } catch {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const passphrase = randomBytes(24).toString("base64url");
+        // `wx` fails if another process created it first; then use theirs.
+        try {
+            fs.writeFileSync(file, `${passphrase}\n`, { mode: 0o600, flag: "wx" });
+            return passphrase;
+        } catch {
+            return fs.readFileSync(file, "utf8").trim();
+        }
+    }
+}
+
+/** Makes sure a `file://` backend directory exists (the CLI does not create it). */
+export function ensureBackend(backendUrl: string): void {
+    if (backendUrl.startsWith("file://")) fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
+}
+
+/** Environment the engine runs with. */
+export function engineEnv(settings: EngineSettings = {}): Record<string, string> {
+    const root = settings.pulumiRoot ?? PULUMI_DIR;
+    const bin = path.join(root, "bin");
+    return {
+        PATH: [bin, process.env.PATH ?? ""].join(path.delimiter),
+        PULUMI_HOME: settings.pulumiHome ?? root,
+        PULUMI_BACKEND_URL: settings.backendUrl ?? defaultBackendUrl(),
+        PULUMI_CONFIG_PASSPHRASE: resolvePassphrase(settings),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        ...(settings.env ?? {}),
+    };
+}
+
+/** Thrown when the CLI is missing; says how to get it. */
+export class PulumiCliMissingError extends Error {
+    constructor(root: string, cause: unknown) {
+        super(
+            `Pulumi CLI not found in ${path.join(root, "bin")}: run \`npm run setup:pulumi\` ` +
+                `(${cause instanceof Error ? cause.message : String(cause)})`,
+        );
+        this.name = "PulumiCliMissingError";
+    }
+}
+
+/** The project's CLI (never one from PATH that happens to be a different version). */
+export async function pulumiCommand(settings: EngineSettings = {}): Promise<PulumiCommand> {
+    const root = settings.pulumiRoot ?? PULUMI_DIR;
+    if (!fs.existsSync(path.join(root, "bin", "pulumi"))) {
+        throw new PulumiCliMissingError(root, new Error("no bin/pulumi"));
+    }
+    try {
+        return await PulumiCommand.get({ root });
+    } catch (err) {
+        throw new PulumiCliMissingError(root, err);
+    }
+}
+
+/** Options for `LocalWorkspace.create…` with the CLI, backend, secrets and offline switches set. */
+export async function workspaceOptions(settings: EngineSettings = {}): Promise<LocalWorkspaceOptions> {
+    const envVars = engineEnv(settings);
+    ensureBackend(envVars.PULUMI_BACKEND_URL);
+    return { pulumiCommand: await pulumiCommand(settings), envVars };
+}

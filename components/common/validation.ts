@@ -1,0 +1,126 @@
+/**
+ * One error type for every input problem in the project: it names the field,
+ * the rule that was broken and the value that broke it, so a user can fix the
+ * input without reading our code. Validation functions are pure and run before
+ * any resource (or stack) is created.
+ */
+
+/** One broken rule on one field. */
+export interface ValidationIssue {
+    /** Dotted path of the offending input, e.g. `storage.containers[1]` or config key `vmSize`. */
+    readonly field: string;
+    /** The rule in words, e.g. `3-24 lowercase letters and digits`. */
+    readonly rule: string;
+    /** The value that was given (secrets must be redacted by the caller). */
+    readonly value: unknown;
+}
+
+/** Renders a value for an error message: short, one line, never `[object Object]`. */
+export function describeValue(value: unknown): string {
+    if (value === undefined) return "(not set)";
+    if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    try {
+        const text = JSON.stringify(value);
+        return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    } catch {
+        return String(value);
+    }
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+    return `${issue.field}: ${issue.rule} (got ${describeValue(issue.value)})`;
+}
+
+/**
+ * Thrown when inputs are invalid. Carries every issue found, so users see all
+ * of their mistakes at once rather than one per attempt.
+ */
+export class ValidationError extends Error {
+    readonly issues: readonly ValidationIssue[];
+
+    constructor(issues: readonly ValidationIssue[], context?: string) {
+        if (issues.length === 0) throw new Error("ValidationError needs at least one issue");
+        const head = context ? `${context}: ` : "";
+        const message =
+            issues.length === 1
+                ? `${head}${formatIssue(issues[0])}`
+                : `${head}${issues.length} invalid inputs:\n${issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}`;
+        super(message);
+        this.name = "ValidationError";
+        this.issues = issues;
+    }
+
+    /** The fields that failed, in order; handy in tests and API responses. */
+    get fields(): string[] {
+        return this.issues.map((i) => i.field);
+    }
+}
+
+/**
+ * Collects issues across many checks, then throws them together.
+ *
+ * ```ts
+ * const v = new Validator("DataStorage");
+ * v.check("retentionDays", days >= 1 && days <= 365, "an integer from 1 to 365", days);
+ * v.throwIfAny();
+ * ```
+ */
+export class Validator {
+    private readonly found: ValidationIssue[] = [];
+
+    constructor(private readonly context?: string) {}
+
+    /** Records an issue unless `ok` holds. Returns `ok` so checks can be chained. */
+    check(field: string, ok: boolean, rule: string, value: unknown): boolean {
+        if (!ok) this.found.push({ field, rule, value });
+        return ok;
+    }
+
+    /** Records issues produced by another validator function, prefixing their fields. */
+    merge(issues: readonly ValidationIssue[], prefix?: string): void {
+        for (const issue of issues) {
+            this.found.push(prefix ? { ...issue, field: `${prefix}.${issue.field}` } : issue);
+        }
+    }
+
+    /** Runs `fn`, turning a thrown ValidationError into recorded issues (other errors propagate). */
+    capture<T>(fn: () => T): T | undefined {
+        try {
+            return fn();
+        } catch (err) {
+            if (err instanceof ValidationError) {
+                this.merge(err.issues);
+                return undefined;
+            }
+            throw err;
+        }
+    }
+
+    get issues(): readonly ValidationIssue[] {
+        return this.found;
+    }
+
+    throwIfAny(): void {
+        if (this.found.length > 0) throw new ValidationError(this.found, this.context);
+    }
+}
+
+/** True for a whole number within [min, max]. */
+export function isIntInRange(value: unknown, min: number, max: number): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** IPv4 CIDR such as `203.0.113.0/24`; the host bits may be set (Azure accepts them). */
+export function isIpv4Cidr(value: string): boolean {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!match) return false;
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    return octets.every((o) => o <= 255) && prefix <= 32;
+}
+
+/** True when the CIDR admits every address (`0.0.0.0/0`, or the service tags that mean the same). */
+export function isOpenToInternet(cidr: string): boolean {
+    const normalized = cidr.trim().toLowerCase();
+    return normalized === "0.0.0.0/0" || normalized === "*" || normalized === "internet" || normalized === "any";
+}

@@ -1,0 +1,6 @@
+export * from "./identity";
+export * from "./keyvault";
+export * from "./monitoring";
+export * from "./registry";
+export * from "./storage";
+export * from "./workspace";

@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// Provides the Pulumi CLI in .pulumi/bin, the one place the driver, the tests
+// and the path programs look for it. Runs from `npm install` (postinstall) and
+// again, quickly, before `npm start` and `npm test`.
+//
+// Sources, in order:
+//   1. a `pulumi` already on PATH (linked, not copied);
+//   2. a build from the Go module proxy with tools/pulumi-cli (pinned version);
+//   3. the official installer (PulumiCommand.install), where the internet is
+//      reachable.
+// A cached CLI of the pinned version is reused. When none of the three works
+// the script prints one line saying why and exits 1.
+//
+// It also writes `pulumi-resource-pulumi-nodejs` beside the CLI so dynamic
+// providers run from this project's node_modules without any download.
+//
+// Usage: node scripts/setup-pulumi.mjs [--quiet] [--force] [--help]
+
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const HOME = path.join(ROOT, ".pulumi");
+const BIN = path.join(HOME, "bin");
+const CLI = path.join(BIN, "pulumi");
+const STAMP = path.join(HOME, "cli-source.json");
+const GO_MODULE = path.join(ROOT, "tools", "pulumi-cli");
+const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
+
+const args = new Set(process.argv.slice(2));
+const quiet = args.has("--quiet");
+const force = args.has("--force");
+
+if (args.has("--help") || args.has("-h")) {
+    console.log(`Usage: node scripts/setup-pulumi.mjs [--quiet] [--force]
+
+Puts the Pulumi CLI at .pulumi/bin/pulumi (pinned in tools/pulumi-cli/go.mod).
+  --quiet  print nothing when the CLI is already in place
+  --force  rebuild or relink even when a cached CLI is present
+Environment:
+  CUSTOMAI_PULUMI_SOURCE=path|go|installer  use only that source`);
+    process.exit(0);
+}
+
+const log = (msg) => console.log(`[setup-pulumi] ${msg}`);
+
+/** The pinned version lives in the Go module so the two can never disagree. */
+function pinnedVersion() {
+    const gomod = fs.readFileSync(path.join(GO_MODULE, "go.mod"), "utf8");
+    const match = /github\.com\/pulumi\/pulumi\/pkg\/v3 v(\d+\.\d+\.\d+)/.exec(gomod);
+    if (!match) throw new Error("tools/pulumi-cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3");
+    return match[1];
+}
+
+function cliVersion(command) {
+    const out = spawnSync(command, ["version"], {
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: HOME },
+    });
+    if (out.status !== 0) return undefined;
+    return out.stdout.trim().replace(/^v/, "") || undefined;
+}
+
+function which(name) {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        if (!dir || path.resolve(dir) === BIN) continue;
+        const candidate = path.join(dir, name);
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return candidate;
+        } catch {
+            /* not in this directory */
+        }
+    }
+    return undefined;
+}
+
+function writeDynamicProviderShim() {
+    // The script shipped in @pulumi/pulumi resolves the SDK from the current
+    // directory; ours points at this project's copy so it works from anywhere.
+    const entry = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
+    if (!fs.existsSync(entry)) {
+        log("warning: node_modules/@pulumi/pulumi is missing; run npm install before using dynamic providers");
+        return;
+    }
+    const shim = path.join(BIN, "pulumi-resource-pulumi-nodejs");
+    const body = `#!/bin/sh\nexec node "${entry}" "$@"\n`;
+    if (!fs.existsSync(shim) || fs.readFileSync(shim, "utf8") !== body) {
+        fs.writeFileSync(shim, body, { mode: 0o755 });
+    }
+}
+
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+function run(command, argv, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], ...options });
+        let stderr = "";
+        child.stdout.on("data", (d) => options.onLine?.(d.toString()));
+        child.stderr.on("data", (d) => {
+            const text = d.toString();
+            stderr += text;
+            if (stderr.length > 20000) stderr = stderr.slice(-20000);
+            options.onLine?.(text);
+        });
+        child.on("error", reject);
+        child.on("close", (code) =>
+            code === 0 ? resolve() : reject(new Error(`${command} ${argv[0]} failed (exit ${code}): ${stderr.trim().split("\n").slice(-5).join(" | ")}`)),
+        );
+    });
+}
+
+async function fromPath(version) {
+    const found = which("pulumi");
+    if (!found) return undefined;
+    const have = cliVersion(found);
+    if (!have) return undefined;
+    fs.rmSync(CLI, { force: true });
+    fs.symlinkSync(found, CLI);
+    if (have !== version) log(`note: using pulumi ${have} from ${found} (the project pins ${version})`);
+    return { source: "path", location: found, version: have };
+}
+
+async function fromGo(version) {
+    if (!which("go")) return undefined;
+    const started = Date.now();
+    const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly -buildvcs=false" };
+    log(`building pulumi ${version} from the Go module proxy (first time: several minutes on 2 cores)`);
+    log("downloading modules…");
+    await run("go", ["mod", "download"], { cwd: GO_MODULE, env });
+    const list = spawnSync("go", ["list", "-deps", CLI_PACKAGE], { cwd: GO_MODULE, env, encoding: "utf8", maxBuffer: 64 << 20 });
+    const total = list.status === 0 ? list.stdout.split("\n").filter(Boolean).length : 0;
+    let compiled = 0;
+    let lastReport = Date.now();
+    const report = () => {
+        const share = total ? ` of ${total} (${Math.round((100 * compiled) / total)}%)` : "";
+        log(`compiled ${compiled} packages${share}, ${formatDuration(Date.now() - started)} elapsed`);
+        lastReport = Date.now();
+    };
+    const timer = setInterval(report, 15000);
+    try {
+        const tmp = `${CLI}.tmp-${process.pid}`;
+        await run(
+            "go",
+            [
+                "build",
+                "-v",
+                "-trimpath",
+                "-tags",
+                "osusergo,grpcnotrace",
+                // Without the version stamp `pulumi version` prints nothing and
+                // the Automation API refuses the CLI.
+                "-ldflags",
+                `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`,
+                "-o",
+                tmp,
+                CLI_PACKAGE,
+            ],
+            {
+                cwd: GO_MODULE,
+                env,
+                onLine: (text) => {
+                    compiled += text.split("\n").filter((l) => l && !l.startsWith("go:")).length;
+                    if (Date.now() - lastReport > 15000) report();
+                },
+            },
+        );
+        fs.renameSync(tmp, CLI);
+    } finally {
+        clearInterval(timer);
+    }
+    log(`built in ${formatDuration(Date.now() - started)}`);
+    return { source: "go", location: GO_MODULE, version, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+async function fromInstaller(version) {
+    let automation;
+    try {
+        automation = await import("@pulumi/pulumi/automation/index.js");
+    } catch {
+        return undefined;
+    }
+    const { SemVer } = await import("semver");
+    log(`downloading pulumi ${version} with the official installer…`);
+    await automation.PulumiCommand.install({ root: HOME, version: new SemVer(version) });
+    return { source: "installer", location: "get.pulumi.com", version };
+}
+
+async function main() {
+    const version = pinnedVersion();
+    fs.mkdirSync(BIN, { recursive: true });
+    writeDynamicProviderShim();
+
+    if (!force && fs.existsSync(CLI)) {
+        const have = cliVersion(CLI);
+        if (have) {
+            if (!quiet) log(`pulumi ${have} ready at ${path.relative(ROOT, CLI)}`);
+            return;
+        }
+    }
+
+    const only = process.env.CUSTOMAI_PULUMI_SOURCE;
+    const sources = { path: fromPath, go: fromGo, installer: fromInstaller };
+    const tried = [];
+    for (const [name, provide] of Object.entries(sources)) {
+        if (only && only !== name) continue;
+        try {
+            const result = await provide(version);
+            if (!result) {
+                tried.push(`${name}: not available`);
+                continue;
+            }
+            const have = cliVersion(CLI);
+            if (!have) throw new Error(`${CLI} does not run`);
+            fs.writeFileSync(STAMP, JSON.stringify({ ...result, at: new Date().toISOString() }, null, 2) + "\n");
+            log(`pulumi ${have} ready at ${path.relative(ROOT, CLI)} (source: ${name})`);
+            return;
+        } catch (err) {
+            tried.push(`${name}: ${err.message}`);
+        }
+    }
+    throw new Error(`no Pulumi CLI could be provided (${tried.join("; ")})`);
+}
+
+main().catch((err) => {
+    console.error(`[setup-pulumi] error: ${err.message}`);
+    process.exitCode = 1;
+});

@@ -1,0 +1,178 @@
+/**
+ * The mock harness for component tests: records every resource the code under
+ * test registers, answers invokes only for tokens a test registered, and fails
+ * the test on any other invoke. Resources get ARM-shaped ids and the computed
+ * outputs components read (endpoints, identities), so code that parses ids
+ * runs as it would against Azure.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert/strict";
+
+// Internal SDK helper: resolves once every outstanding registration has been
+// answered by the mock monitor. Public alternatives only await single outputs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
+export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+export const MOCK_TENANT = "00000000-0000-0000-0000-0000000000aa";
+export const MOCK_RESOURCE_GROUP = "rg-test";
+
+export interface RecordedResource {
+    /** Type token, e.g. `azure-native:storage:StorageAccount`. */
+    readonly type: string;
+    /** Pulumi logical name. */
+    readonly name: string;
+    /** Inputs as the provider would receive them (outputs resolved, secrets unwrapped). */
+    readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly id: string;
+}
+
+export type CallHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/** Azure name property candidates, in the order azure-native resources use them. */
+const NAME_KEYS = [
+    // Child resources first: they also carry their parent's name (accountName…).
+    "containerName",
+    "blobServicesName",
+    "computeName",
+    "roleAssignmentName",
+    "vaultName",
+    "registryName",
+    "workspaceName",
+    "resourceName",
+    "accountName",
+];
+
+function azureNameOf(type: string, name: string, inputs: Record<string, unknown>): string {
+    if (type === "azure-native:resources:ResourceGroup") return String(inputs.resourceGroupName ?? name);
+    for (const key of NAME_KEYS) {
+        if (typeof inputs[key] === "string") return inputs[key] as string;
+    }
+    if (typeof inputs.name === "string") return inputs.name;
+    return name;
+}
+
+function armId(type: string, azureName: string, inputs: Record<string, unknown>): string {
+    const [pkg, mod, kind] = type.split(":");
+    if (pkg !== "azure-native") return `${azureName}-id`;
+    if (kind === "ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${azureName}`;
+    if (kind === "RoleAssignment" || kind === "DiagnosticSetting") {
+        const scope = String(inputs.scope ?? inputs.resourceUri ?? "");
+        return `${scope}/providers/Microsoft.${mod}/${kind}s/${azureName}`;
+    }
+    const rg = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : MOCK_RESOURCE_GROUP;
+    return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Mock.${mod}/${kind}/${azureName}`;
+}
+
+/** Computed outputs that components read; a test can add more with `outputsFor`. */
+function computedOutputs(type: string, azureName: string): Record<string, unknown> {
+    switch (type) {
+        case "azure-native:storage:StorageAccount":
+            return { primaryEndpoints: { blob: `https://${azureName}.blob.core.windows.net/` } };
+        case "azure-native:containerregistry:Registry":
+            return { loginServer: `${azureName}.azurecr.io` };
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return { principalId: `principal-${azureName}`, clientId: `client-${azureName}`, tenantId: MOCK_TENANT };
+        case "azure-native:machinelearningservices:Workspace":
+            return { identity: { type: "SystemAssigned", principalId: `principal-${azureName}` } };
+        case "azure-native:applicationinsights:Component":
+            return { connectionString: `InstrumentationKey=mock-${azureName}`, instrumentationKey: `mock-${azureName}` };
+        case "azure-native:keyvault:Vault":
+            return { properties: { vaultUri: `https://${azureName}.vault.azure.net/` } };
+        default:
+            return {};
+    }
+}
+
+export class MockRecorder implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+    readonly calls: { token: string; inputs: Record<string, unknown> }[] = [];
+    readonly unmockedCalls: string[] = [];
+    private readonly handlers = new Map<string, CallHandler>();
+
+    constructor() {
+        this.onCall("azure-native:authorization:getClientConfig", () => ({
+            clientId: "mock-client",
+            objectId: "mock-object",
+            subscriptionId: MOCK_SUBSCRIPTION,
+            tenantId: MOCK_TENANT,
+        }));
+    }
+
+    /** Answers invokes of `token`. Any other invoke fails the test. */
+    onCall(token: string, handler: CallHandler): this {
+        this.handlers.set(token, handler);
+        return this;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const inputs = args.inputs as Record<string, unknown>;
+        const azureName = azureNameOf(args.type, args.name, inputs);
+        const id = armId(args.type, azureName, inputs);
+        this.resources.push({ type: args.type, name: args.name, inputs, id });
+        return { id, state: { ...computedOutputs(args.type, azureName), ...inputs, name: azureName, id } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const inputs = args.inputs as Record<string, unknown>;
+        this.calls.push({ token: args.token, inputs });
+        const handler = this.handlers.get(args.token);
+        if (!handler) {
+            this.unmockedCalls.push(args.token);
+            throw new Error(`unmocked invoke ${args.token}: register it with recorder.onCall()`);
+        }
+        return handler(inputs);
+    }
+
+    /** Resources of one type token. */
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The single resource of `type`; fails when there are none or several. */
+    one(type: string): RecordedResource {
+        const found = this.ofType(type);
+        assert.equal(found.length, 1, `expected exactly one ${type}, found ${found.length}`);
+        return found[0];
+    }
+
+    /** The resource with this logical name; fails when absent. */
+    named(name: string): RecordedResource {
+        const found = this.resources.find((r) => r.name === name);
+        assert.ok(found, `no resource named ${name}; have: ${this.resources.map((r) => r.name).join(", ")}`);
+        return found;
+    }
+
+    count(type: string): number {
+        return this.ofType(type).length;
+    }
+}
+
+/** Installs a fresh recorder as the Pulumi mocks (project `customai`, stack `test` by default). */
+export async function useMocks(project = "customai", stack = "test", preview = false): Promise<MockRecorder> {
+    const recorder = new MockRecorder();
+    await pulumi.runtime.setMocks(recorder, project, stack, preview);
+    return recorder;
+}
+
+/**
+ * Waits until every registration and invoke has been answered, then fails if
+ * any invoke was not mocked. Call it after constructing the code under test.
+ */
+export async function settle(recorder: MockRecorder): Promise<void> {
+    await waitForRPCs();
+    // A registration can schedule another once its inputs resolve; drain again.
+    await new Promise((resolve) => setImmediate(resolve));
+    await waitForRPCs();
+    assert.deepEqual(recorder.unmockedCalls, [], "the code under test made invokes that no test mocked");
+}
+
+/** Resolves an Output's value in a mock test. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
+    return pulumi.isSecret(output) as Promise<boolean>;
+}
