@@ -110,7 +110,13 @@ function run(command, argv, options = {}) {
         });
         child.on("error", reject);
         child.on("close", (code) =>
-            code === 0 ? resolve() : reject(new Error(`${command} ${argv[0]} failed (exit ${code}): ${stderr.trim().split("\n").slice(-5).join(" | ")}`)),
+            code === 0
+                ? resolve()
+                : reject(
+                      new Error(
+                          `${command} ${argv[0]} failed (exit ${code}): ${stderr.trim().split("\n").slice(-5).join(" | ")}`,
+                      ),
+                  ),
         );
     });
 }
@@ -133,7 +139,12 @@ async function fromGo(version) {
     log(`building pulumi ${version} from the Go module proxy (first time: several minutes on 2 cores)`);
     log("downloading modules…");
     await run("go", ["mod", "download"], { cwd: GO_MODULE, env });
-    const list = spawnSync("go", ["list", "-deps", CLI_PACKAGE], { cwd: GO_MODULE, env, encoding: "utf8", maxBuffer: 64 << 20 });
+    const list = spawnSync("go", ["list", "-deps", CLI_PACKAGE], {
+        cwd: GO_MODULE,
+        env,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+    });
     const total = list.status === 0 ? list.stdout.split("\n").filter(Boolean).length : 0;
     let compiled = 0;
     let lastReport = Date.now();

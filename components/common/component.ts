@@ -11,7 +11,12 @@ import { ValidationError } from "./validation";
  * suffix seeded by project, stack and component — stable across deploys,
  * different between stacks.
  */
-export function azureName(kind: ResourceKind, componentName: string, explicit: string | undefined, field: string): string {
+export function azureName(
+    kind: ResourceKind,
+    componentName: string,
+    explicit: string | undefined,
+    field: string,
+): string {
     if (explicit !== undefined) {
         const issues = nameIssues(kind, explicit, field);
         if (issues.length > 0) throw new ValidationError(issues, componentName);

@@ -36,7 +36,7 @@ export type FieldSpec =
 
 export type ConfigSpec = Readonly<Record<string, FieldSpec>>;
 
-type ValueOf<F> = F extends FieldBase<infer _K, infer T> ? T : never;
+type ValueOf<F> = F extends FieldBase<Kind, infer T> ? T : never;
 type IsSet<F> = F extends { required: true } ? true : F extends { default: unknown } ? true : false;
 
 /** The typed result of reading `S`: required or defaulted keys are never undefined. */
@@ -106,7 +106,11 @@ export function readConfig<S extends ConfigSpec>(source: ConfigSource, spec: S, 
         }
         const value = parsed.value;
         if (field.oneOf && !(field.oneOf as readonly unknown[]).includes(value)) {
-            issues.push({ field: key, rule: `one of ${field.oneOf.map((o) => JSON.stringify(o)).join(", ")}`, value: shown(value) });
+            issues.push({
+                field: key,
+                rule: `one of ${field.oneOf.map((o) => JSON.stringify(o)).join(", ")}`,
+                value: shown(value),
+            });
             continue;
         }
         const broken = (field.check as ((v: unknown) => string | undefined) | undefined)?.(value);
@@ -125,7 +129,9 @@ export function describeConfig(spec: ConfigSpec, namespace?: string): string {
     return Object.entries(spec)
         .map(([key, f]) => {
             const name = namespace ? `${namespace}:${key}` : key;
-            const when = f.required ? "required" : `default ${f.default === undefined ? "(none)" : JSON.stringify(f.default)}`;
+            const when = f.required
+                ? "required"
+                : `default ${f.default === undefined ? "(none)" : JSON.stringify(f.default)}`;
             return `${name} (${f.type}${f.secret ? ", secret" : ""}; ${when}): ${f.description}`;
         })
         .join("\n");
@@ -133,9 +139,7 @@ export function describeConfig(spec: ConfigSpec, namespace?: string): string {
 
 /** Secret keys' values as Pulumi secrets; the rest as read. */
 export type ProgramConfig<S extends ConfigSpec> = {
-    -readonly [K in keyof S]: S[K] extends { secret: true }
-        ? pulumi.Output<ConfigValues<S>[K]>
-        : ConfigValues<S>[K];
+    -readonly [K in keyof S]: S[K] extends { secret: true } ? pulumi.Output<ConfigValues<S>[K]> : ConfigValues<S>[K];
 };
 
 /**

@@ -85,9 +85,11 @@ export function identityWithMap(
     systemByDefault: boolean = true,
 ): pulumi.Output<{ type: string; userAssignedIdentities?: Record<string, object> }> {
     const type = identityType(spec, systemByDefault);
-    return pulumi.output(spec?.userAssignedResourceIds ?? []).apply((ids) =>
-        ids.length > 0 ? { type, userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, {}])) } : { type },
-    );
+    return pulumi
+        .output(spec?.userAssignedResourceIds ?? [])
+        .apply((ids) =>
+            ids.length > 0 ? { type, userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, {}])) } : { type },
+        );
 }
 
 /** `Enabled`/`Disabled` for a publicNetworkAccess property. */

@@ -12,14 +12,7 @@ import { ValidationError, ValidationIssue } from "./validation";
 
 /** Where a name must be unique; `global` means across every Azure customer. */
 export type UniquenessScope =
-    | "global"
-    | "subscription"
-    | "region"
-    | "resourceGroup"
-    | "parent"
-    | "cluster"
-    | "workspace"
-    | "none";
+    "global" | "subscription" | "region" | "resourceGroup" | "parent" | "cluster" | "workspace" | "none";
 
 export interface NameRule {
     /** CAF abbreviation used as the name's prefix; absent where CAF defines none. */
@@ -299,7 +292,10 @@ export function shortSuffix(seed: string, length: number = DEFAULT_SUFFIX_LENGTH
         throw new ValidationError([{ field: "length", rule: "an integer from 1 to 24", value: length }]);
     }
     const digest = createHash("sha256").update(seed).digest();
-    return BigInt(`0x${digest.toString("hex")}`).toString(36).padStart(length, "0").slice(-length);
+    return BigInt(`0x${digest.toString("hex")}`)
+        .toString(36)
+        .padStart(length, "0")
+        .slice(-length);
 }
 
 /** Checks `name` against the rules for `kind`; returns the issues found (empty when valid). */
@@ -378,7 +374,8 @@ export function resourceName(kind: ResourceKind, parts: NameParts): string {
 
     const fixedParts = [parts.environment, parts.instance].filter((p): p is string => !!p).map(clean);
     const seed =
-        parts.suffixSeed ?? [parts.workload, parts.environment, parts.instance].filter((p) => p !== undefined).join("/");
+        parts.suffixSeed ??
+        [parts.workload, parts.environment, parts.instance].filter((p) => p !== undefined).join("/");
     const wantsSuffix = rule.uniqueIn === "global" || parts.suffixSeed !== undefined;
     const suffix = wantsSuffix ? shortSuffix(`${kind}:${seed}`) : undefined;
 

@@ -75,11 +75,19 @@ export class ImageRegistry extends pulumi.ComponentResource {
         this.registryName = this.registry.name;
         this.registryId = this.registry.id;
         this.loginServer = this.registry.loginServer;
-        this.registerOutputs({ registryName: this.registryName, registryId: this.registryId, loginServer: this.loginServer });
+        this.registerOutputs({
+            registryName: this.registryName,
+            registryId: this.registryId,
+            loginServer: this.loginServer,
+        });
     }
 
     /** Pull images (AcrPull), e.g. for an AKS kubelet identity or an endpoint identity. */
     grantPull(label: string, principalId: pulumi.Input<string>) {
-        return grantRole(`${this.componentName}-pull-${label}`, { scope: this.registry.id, principalId, role: "AcrPull" }, { parent: this });
+        return grantRole(
+            `${this.componentName}-pull-${label}`,
+            { scope: this.registry.id, principalId, role: "AcrPull" },
+            { parent: this },
+        );
     }
 }

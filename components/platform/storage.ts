@@ -16,7 +16,14 @@ import { Validator, isIntInRange, isIpv4Cidr, isOpenToInternet } from "../common
 export const DEFAULT_CONTAINERS = ["data", "models", "predictions"] as const;
 export const DEFAULT_STORAGE_SKU = "Standard_LRS";
 export const DEFAULT_BLOB_SOFT_DELETE_DAYS = 7;
-const ALLOWED_SKUS = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"];
+const ALLOWED_SKUS = [
+    "Standard_LRS",
+    "Standard_ZRS",
+    "Standard_GRS",
+    "Standard_RAGRS",
+    "Standard_GZRS",
+    "Standard_RAGZRS",
+];
 
 export interface DataStorageArgs extends CommonArgs {
     /** Optional. Storage account name (3-24 lowercase letters and digits, globally unique). @default - `st<component>` + deterministic suffix */
@@ -72,7 +79,12 @@ export function validateDataStorageArgs(args: DataStorageArgs): ResolvedDataStor
     v.check("containers", r.containers.length > 0, "at least one container", r.containers);
     r.containers.forEach((c, i) => v.merge(nameIssues("blobContainer", c, `containers[${i}]`)));
     v.check("containers", new Set(r.containers).size === r.containers.length, "no duplicate names", r.containers);
-    v.check("blobSoftDeleteDays", isIntInRange(r.blobSoftDeleteDays, 1, 365), "an integer from 1 to 365", r.blobSoftDeleteDays);
+    v.check(
+        "blobSoftDeleteDays",
+        isIntInRange(r.blobSoftDeleteDays, 1, 365),
+        "an integer from 1 to 365",
+        r.blobSoftDeleteDays,
+    );
     r.allowedIpRanges.forEach((ip, i) => {
         const field = `allowedIpRanges[${i}]`;
         if (v.check(field, isIpv4Cidr(ip) || /^\d{1,3}(\.\d{1,3}){3}$/.test(ip), "an IPv4 address or CIDR", ip)) {
@@ -177,19 +189,31 @@ export class DataStorage extends pulumi.ComponentResource {
         this.accountName = this.account.name;
         this.accountId = this.account.id;
         this.blobEndpoint = this.account.primaryEndpoints.blob;
-        this.registerOutputs({ accountName: this.accountName, accountId: this.accountId, blobEndpoint: this.blobEndpoint });
+        this.registerOutputs({
+            accountName: this.accountName,
+            accountId: this.accountId,
+            blobEndpoint: this.blobEndpoint,
+        });
     }
 
     /** Read blobs (Storage Blob Data Reader) on the whole account. */
     grantBlobRead(label: string, principalId: pulumi.Input<string>) {
-        return grantRole(`${this.componentName}-read-${label}`, { scope: this.account.id, principalId, role: "StorageBlobDataReader" }, { parent: this });
+        return grantRole(
+            `${this.componentName}-read-${label}`,
+            { scope: this.account.id, principalId, role: "StorageBlobDataReader" },
+            { parent: this },
+        );
     }
 
     /** Read, write and delete blobs (Storage Blob Data Contributor) on the whole account. */
-    grantBlobWrite(label: string, principalId: pulumi.Input<string>) {
+    grantBlobWrite(
+        label: string,
+        principalId: pulumi.Input<string>,
+        principalType?: "ServicePrincipal" | "User" | "Group",
+    ) {
         return grantRole(
             `${this.componentName}-write-${label}`,
-            { scope: this.account.id, principalId, role: "StorageBlobDataContributor" },
+            { scope: this.account.id, principalId, role: "StorageBlobDataContributor", principalType },
             { parent: this },
         );
     }
@@ -204,5 +228,4 @@ export class DataStorage extends pulumi.ComponentResource {
             { parent: this },
         );
     }
-
 }

@@ -39,7 +39,12 @@ export function validateMlWorkspaceArgs(args: MlWorkspaceArgs): void {
     const v = new Validator("MlWorkspace");
     if (args.workspaceName !== undefined) v.merge(nameIssues("mlWorkspace", args.workspaceName, "workspaceName"));
     const mode = args.systemDatastoresAuthMode ?? "identity";
-    v.check("systemDatastoresAuthMode", mode === "identity" || mode === "accesskey", 'one of "identity", "accesskey"', mode);
+    v.check(
+        "systemDatastoresAuthMode",
+        mode === "identity" || mode === "accesskey",
+        'one of "identity", "accesskey"',
+        mode,
+    );
     const ids = args.managedIdentities;
     v.check(
         "managedIdentities",
@@ -111,7 +116,11 @@ export class MlWorkspace extends pulumi.ComponentResource {
     }
 
     /** Run experiments and jobs, no role changes (AzureML Data Scientist). */
-    grantDataScientist(label: string, principalId: pulumi.Input<string>, principalType?: "ServicePrincipal" | "User" | "Group") {
+    grantDataScientist(
+        label: string,
+        principalId: pulumi.Input<string>,
+        principalType?: "ServicePrincipal" | "User" | "Group",
+    ) {
         return grantRole(
             `${this.componentName}-ds-${label}`,
             { scope: this.workspace.id, principalId, role: "AzureMLDataScientist", principalType },

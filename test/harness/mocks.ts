@@ -76,7 +76,10 @@ function computedOutputs(type: string, azureName: string): Record<string, unknow
         case "azure-native:machinelearningservices:Workspace":
             return { identity: { type: "SystemAssigned", principalId: `principal-${azureName}` } };
         case "azure-native:applicationinsights:Component":
-            return { connectionString: `InstrumentationKey=mock-${azureName}`, instrumentationKey: `mock-${azureName}` };
+            return {
+                connectionString: `InstrumentationKey=mock-${azureName}`,
+                instrumentationKey: `mock-${azureName}`,
+            };
         case "azure-native:keyvault:Vault":
             return { properties: { vaultUri: `https://${azureName}.vault.azure.net/` } };
         default:

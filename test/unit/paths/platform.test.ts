@@ -1,0 +1,119 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { ValidationError } from "../../../components/common/validation";
+import { BUILT_IN_ROLES } from "../../../components/common/roles";
+import { CONFIG_SPEC, program } from "../../../programs/platform/program";
+import { loadExampleConfig, runProgram } from "../../harness/programs";
+import { readConfig } from "../../../components/common/config";
+
+const PROGRAM_DIR = path.join(__dirname, "../../../programs/platform");
+
+describe("programs/platform (base stack)", () => {
+    const example = loadExampleConfig(PROGRAM_DIR);
+
+    it("deploys the whole platform from the example config", async () => {
+        const { recorder, outputs, secretOutputs } = await runProgram(program, example);
+
+        const group = recorder.one("azure-native:resources:ResourceGroup").inputs;
+        assert.equal(group.resourceGroupName, "rg-ml-dev");
+        assert.equal(group.location, "westeurope");
+        assert.deepEqual(group.tags, {
+            "cost-center": "research",
+            path: "platform",
+            environment: "dev",
+            "managed-by": "custom-ai-on-azure",
+        });
+        for (const type of [
+            "azure-native:operationalinsights:Workspace",
+            "azure-native:applicationinsights:Component",
+            "azure-native:storage:StorageAccount",
+            "azure-native:keyvault:Vault",
+            "azure-native:containerregistry:Registry",
+            "azure-native:machinelearningservices:Workspace",
+        ]) {
+            assert.equal(recorder.count(type), 1, type);
+            assert.equal(recorder.one(type).inputs.tags.path, "platform", `${type} carries the path tag`);
+        }
+
+        // The workspace is wired to the platform's own storage, vault, insights and registry.
+        const ws = recorder.one("azure-native:machinelearningservices:Workspace").inputs;
+        assert.equal(ws.storageAccount, recorder.one("azure-native:storage:StorageAccount").id);
+        assert.equal(ws.keyVault, recorder.one("azure-native:keyvault:Vault").id);
+        assert.equal(ws.applicationInsights, recorder.one("azure-native:applicationinsights:Component").id);
+        assert.equal(ws.containerRegistry, recorder.one("azure-native:containerregistry:Registry").id);
+
+        // Every diagnosable resource sends to the one Log Analytics workspace.
+        const law = recorder.one("azure-native:operationalinsights:Workspace").id;
+        const diags = recorder.ofType("azure-native:monitor:DiagnosticSetting");
+        assert.equal(diags.length, 5, "storage account + blob service + vault + registry + workspace");
+        assert.ok(diags.every((d) => d.inputs.workspaceId === law));
+
+        // The example's data scientist gets exactly two roles, as a user.
+        const grants = recorder.ofType("azure-native:authorization:RoleAssignment").map((r) => r.inputs);
+        assert.deepEqual(
+            grants.map((g) => g.roleDefinitionId.split("/").pop()).sort(),
+            [BUILT_IN_ROLES.AzureMLDataScientist, BUILT_IN_ROLES.StorageBlobDataContributor].sort(),
+        );
+        assert.ok(
+            grants.every((g) => g.principalType === "User" && g.principalId === "11111111-2222-3333-4444-555555555555"),
+        );
+
+        assert.equal(outputs.resourceGroupName, "rg-ml-dev");
+        assert.match(String(outputs.studioUrl), /^https:\/\/ml\.azure\.com\/\?wsid=\/subscriptions\//);
+        assert.match(String(outputs.registryLoginServer), /\.azurecr\.io$/);
+        assert.deepEqual(secretOutputs, ["appInsightsConnectionString"]);
+    });
+
+    it("uses Premium registry and closes endpoints when isolated", async () => {
+        const { recorder } = await runProgram(program, example, { networkIsolation: "true" });
+        assert.deepEqual(recorder.one("azure-native:containerregistry:Registry").inputs.sku, { name: "Premium" });
+        assert.equal(recorder.one("azure-native:storage:StorageAccount").inputs.publicNetworkAccess, "Disabled");
+        assert.equal(
+            recorder.one("azure-native:machinelearningservices:Workspace").inputs.publicNetworkAccess,
+            "Disabled",
+        );
+    });
+
+    it("skips the registry when asked", async () => {
+        const { recorder, outputs } = await runProgram(program, example, { registry: "false" });
+        assert.equal(recorder.count("azure-native:containerregistry:Registry"), 0);
+        assert.equal(
+            recorder.one("azure-native:machinelearningservices:Workspace").inputs.containerRegistry,
+            undefined,
+        );
+        assert.equal(outputs.registryLoginServer, undefined);
+    });
+
+    const badInputs: [string, string, string][] = [
+        ["environment", "Prod!", "environment"],
+        ["workload", "my--ml", "workload"],
+        ["tags", "[1,2]", "tags"],
+        ["tags", '{"a<b":"x"}', "tags"],
+        ["networkIsolation", "yes", "networkIsolation"],
+        ["registry", "1", "registry"],
+        ["logRetentionDays", "7", "logRetentionDays"],
+        ["logRetentionDays", "30.5", "logRetentionDays"],
+        ["logDailyQuotaGb", "-1", "logDailyQuotaGb"],
+        ["dataScientistPrincipalIds", '["alice"]', "dataScientistPrincipalIds"],
+        ["dataScientistPrincipalIds", "alice", "dataScientistPrincipalIds"],
+    ];
+    for (const [key, value, field] of badInputs) {
+        it(`rejects ${key}=${value}, naming the key`, () => {
+            assert.throws(
+                () => readConfig((k) => (k === key ? value : undefined), CONFIG_SPEC),
+                (err: unknown) =>
+                    err instanceof ValidationError && err.fields.includes(field) && err.message.includes(field),
+            );
+        });
+    }
+
+    it("reports every bad key at once", () => {
+        const raw: Record<string, string> = { environment: "x y", logRetentionDays: "1", registry: "maybe" };
+        assert.throws(
+            () => readConfig((k) => raw[k], CONFIG_SPEC),
+            (err: unknown) =>
+                err instanceof ValidationError &&
+                ["environment", "logRetentionDays", "registry"].every((f) => err.fields.includes(f)),
+        );
+    });
+});
