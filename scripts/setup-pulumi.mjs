@@ -202,6 +202,25 @@ async function fromInstaller(version) {
     return { source: "installer", location: "get.pulumi.com", version };
 }
 
+/**
+ * `pulumi up` on a Pulumi.yaml program needs the Node.js language host. It is
+ * linked when one is on PATH. It cannot be built like the CLI: its Go module
+ * (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) is
+ * untagged and not served by the module proxy. The driver and the tests run
+ * inline programs, which do not need it.
+ */
+function linkLanguageHost() {
+    const target = path.join(BIN, "pulumi-language-nodejs");
+    const found = which("pulumi-language-nodejs");
+    if (found) {
+        fs.rmSync(target, { force: true });
+        fs.symlinkSync(found, target);
+        return `linked ${found}`;
+    }
+    if (fs.existsSync(target)) return "present";
+    return "not available: `pulumi up` in programs/* needs a Pulumi install that ships it (inline programs, the driver and the tests do not)";
+}
+
 async function main() {
     const version = pinnedVersion();
     fs.mkdirSync(BIN, { recursive: true });
@@ -209,7 +228,9 @@ async function main() {
 
     if (!force && fs.existsSync(CLI)) {
         const have = cliVersion(CLI);
-        if (have) {
+        const stamp = fs.existsSync(STAMP) ? JSON.parse(fs.readFileSync(STAMP, "utf8")) : {};
+        // A CLI we built or downloaded must match the pin; one from PATH is the user's choice.
+        if (have && (have === version || stamp.source === "path")) {
             if (!quiet) log(`pulumi ${have} ready at ${path.relative(ROOT, CLI)}`);
             return;
         }
@@ -230,6 +251,7 @@ async function main() {
             if (!have) throw new Error(`${CLI} does not run`);
             fs.writeFileSync(STAMP, JSON.stringify({ ...result, at: new Date().toISOString() }, null, 2) + "\n");
             log(`pulumi ${have} ready at ${path.relative(ROOT, CLI)} (source: ${name})`);
+            log(`language host pulumi-language-nodejs: ${linkLanguageHost()}`);
             return;
         } catch (err) {
             tried.push(`${name}: ${err.message}`);

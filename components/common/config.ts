@@ -5,6 +5,8 @@
  * `(key) => string | undefined` function, so tests need no engine.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { namePartIssues } from "./naming";
+import { tagIssues } from "./tags";
 import { ValidationError, ValidationIssue } from "./validation";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "string[]" | "json";
@@ -129,9 +131,8 @@ export function describeConfig(spec: ConfigSpec, namespace?: string): string {
     return Object.entries(spec)
         .map(([key, f]) => {
             const name = namespace ? `${namespace}:${key}` : key;
-            const when = f.required
-                ? "required"
-                : `default ${f.default === undefined ? "(none)" : JSON.stringify(f.default)}`;
+            const shownDefault = f.secret ? REDACTED : JSON.stringify(f.default);
+            const when = f.required ? "required" : `default ${f.default === undefined ? "(none)" : shownDefault}`;
             return `${name} (${f.type}${f.secret ? ", secret" : ""}; ${when}): ${f.description}`;
         })
         .join("\n");
@@ -158,4 +159,34 @@ export function readProgramConfig<S extends ConfigSpec>(spec: S, namespace?: str
         if (field.secret && values[key] !== undefined) out[key] = pulumi.secret(values[key]);
     }
     return out as ProgramConfig<S>;
+}
+
+/** Reusable `check` functions for config specs. Each returns the broken rule, or undefined. */
+export const configChecks = {
+    /** A name part: lowercase letters and digits, words separated by single '-'. */
+    namePart: (value: string): string | undefined =>
+        namePartIssues({ workload: value }).length > 0
+            ? "lowercase letters and digits, words separated by single '-'"
+            : undefined,
+    /** A JSON object of tags that Azure accepts. */
+    tagMap: (value: unknown): string | undefined => {
+        if (!value || typeof value !== "object" || Array.isArray(value)) return "a JSON object of string values";
+        if (!Object.values(value).every((v) => typeof v === "string")) return "a JSON object of string values";
+        return joinRules(tagIssues(value as Record<string, string>));
+    },
+    /** A whole number within [min, max]. */
+    intRange:
+        (min: number, max: number) =>
+        (value: number): string | undefined =>
+            value >= min && value <= max ? undefined : `an integer from ${min} to ${max}`,
+    /** A list of Entra object ids. */
+    guidList: (ids: string[]): string | undefined =>
+        ids.every((id) => /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id))
+            ? undefined
+            : "a list of object ids (GUIDs)",
+};
+
+/** Joins the rules of issues found by a validator into one `check` result. */
+export function joinRules(issues: readonly ValidationIssue[]): string | undefined {
+    return issues.length > 0 ? issues.map((i) => `${i.field}: ${i.rule}`).join("; ") : undefined;
 }

@@ -109,7 +109,7 @@ export const NAME_RULES = {
         minLength: 3,
         maxLength: 32,
         pattern: /^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
-        description: "letters, digits and single '-', starting with a letter",
+        description: "letters, digits and single '-', starting with a letter and ending with a letter or digit",
         uniqueIn: "region",
         allowsHyphen: true,
         extra: noDoubleHyphen,
@@ -118,7 +118,7 @@ export const NAME_RULES = {
         minLength: 3,
         maxLength: 32,
         pattern: /^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
-        description: "letters, digits and single '-', starting with a letter",
+        description: "letters, digits and single '-', starting with a letter and ending with a letter or digit",
         uniqueIn: "parent",
         allowsHyphen: true,
         extra: noDoubleHyphen,
@@ -345,7 +345,7 @@ export function namePartIssues(parts: NameParts, fieldPrefix: string = ""): Vali
     const check = (key: keyof NameParts, required: boolean) => {
         const value = parts[key];
         if (value === undefined && !required) return;
-        if (typeof value !== "string" || !PART_PATTERN.test(value.toLowerCase())) {
+        if (typeof value !== "string" || !PART_PATTERN.test(value)) {
             issues.push({
                 field: `${fieldPrefix}${key}`,
                 rule: "lowercase letters and digits, words separated by single '-'",

@@ -29,8 +29,11 @@ const ROLE_ASSIGNMENT_NAMESPACE = "5b0c6a1e-3f0e-4d5e-9c8a-6a2f1f4c9d21";
 
 /** RFC 4122 version-5 (SHA-1, name-based) UUID. */
 export function uuidV5(name: string, namespace: string = ROLE_ASSIGNMENT_NAMESPACE): string {
+    // Buffer.from(…, "hex") silently drops a stray trailing digit, so check the shape first.
+    if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(namespace)) {
+        throw new Error(`uuidV5: namespace must be a UUID, got ${namespace}`);
+    }
     const ns = Buffer.from(namespace.replace(/-/g, ""), "hex");
-    if (ns.length !== 16) throw new Error(`uuidV5: namespace must be a UUID, got ${namespace}`);
     const bytes = createHash("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
     bytes[6] = (bytes[6] & 0x0f) | 0x50;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;

@@ -37,12 +37,21 @@ export function withManagedBy(tags: Readonly<Record<string, string>> | undefined
     return { ...(tags ?? {}), "managed-by": MANAGED_BY };
 }
 
-/** Checks tag count, name and value rules (the storage limits, the strictest, apply everywhere). */
+/**
+ * Checks tag count, name and value rules (the storage limits, the strictest,
+ * apply everywhere). Check the tags as they will be sent, e.g.
+ * `tagIssues(withManagedBy(args.tags))`: the tags this package adds count
+ * towards Azure's limit of 50.
+ */
 export function tagIssues(tags: Readonly<Record<string, string>>, field: string = "tags"): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     const entries = Object.entries(tags);
     if (entries.length > MAX_TAGS) {
-        issues.push({ field, rule: `at most ${MAX_TAGS} tags per resource`, value: entries.length });
+        issues.push({
+            field,
+            rule: `at most ${MAX_TAGS} tags per resource, including the tags this package adds`,
+            value: entries.length,
+        });
     }
     for (const [name, value] of entries) {
         if (name.length === 0 || name.length > MAX_TAG_NAME_LENGTH || FORBIDDEN_TAG_NAME_CHARS.test(name)) {

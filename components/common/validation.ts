@@ -19,12 +19,19 @@ export interface ValidationIssue {
 export function describeValue(value: unknown): string {
     if (value === undefined) return "(not set)";
     if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    // JSON would show NaN and Infinity as `null`, hiding the very value that is wrong.
+    if (typeof value === "number" || typeof value === "bigint") return String(value);
+    let text: string | undefined;
     try {
-        const text = JSON.stringify(value);
-        return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+        text = JSON.stringify(value);
     } catch {
-        return String(value);
+        // Circular or otherwise unserialisable: fall through to the type name.
     }
+    if (text === undefined) {
+        const kind = typeof value === "object" && value !== null ? value.constructor?.name || "object" : typeof value;
+        text = `(${kind})`;
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 export function formatIssue(issue: ValidationIssue): string {
@@ -119,8 +126,18 @@ export function isIpv4Cidr(value: string): boolean {
     return octets.every((o) => o <= 255) && prefix <= 32;
 }
 
-/** True when the CIDR admits every address (`0.0.0.0/0`, or the service tags that mean the same). */
+/** A single IPv4 address or an IPv4 CIDR, as firewall rules of storage and Key Vault take them. */
+export function isIpv4AddressOrCidr(value: string): boolean {
+    return isIpv4Cidr(value) || isIpv4Cidr(`${value}/32`);
+}
+
+/**
+ * True when the CIDR admits every address: any `/0` prefix (host bits are
+ * ignored, so `10.0.0.0/0` is as open as `0.0.0.0/0`), or the service tags
+ * that mean the same.
+ */
 export function isOpenToInternet(cidr: string): boolean {
     const normalized = cidr.trim().toLowerCase();
-    return normalized === "0.0.0.0/0" || normalized === "*" || normalized === "internet" || normalized === "any";
+    if (normalized === "*" || normalized === "internet" || normalized === "any" || normalized === "::/0") return true;
+    return isIpv4Cidr(normalized) && Number(normalized.split("/")[1]) === 0;
 }

@@ -19,7 +19,7 @@ export interface WorkloadIdentityArgs extends Pick<CommonArgs, "resourceGroupNam
 export function validateWorkloadIdentityArgs(args: WorkloadIdentityArgs): void {
     const v = new Validator("WorkloadIdentity");
     if (args.identityName !== undefined) v.merge(nameIssues("managedIdentity", args.identityName, "identityName"));
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
 }
 

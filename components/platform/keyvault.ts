@@ -11,7 +11,7 @@ import { azureName } from "../common/component";
 import { CommonArgs, publicNetworkAccess } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { tagIssues, withManagedBy } from "../common/tags";
-import { Validator, isIntInRange, isIpv4Cidr, isOpenToInternet } from "../common/validation";
+import { Validator, isIntInRange, isIpv4AddressOrCidr, isOpenToInternet } from "../common/validation";
 
 export const DEFAULT_SOFT_DELETE_DAYS = 90;
 
@@ -65,11 +65,17 @@ export function validateSecretVaultArgs(args: SecretVaultArgs): ResolvedSecretVa
     );
     r.allowedIpRanges.forEach((ip, i) => {
         const field = `allowedIpRanges[${i}]`;
-        if (v.check(field, isIpv4Cidr(ip), "an IPv4 CIDR such as 203.0.113.0/24", ip)) {
+        if (v.check(field, isIpv4AddressOrCidr(ip), "an IPv4 address or CIDR", ip)) {
             v.check(field, !isOpenToInternet(ip), "must not open the vault to the whole internet", ip);
         }
     });
-    if (args.tags) v.merge(tagIssues(args.tags));
+    v.check(
+        "allowedIpRanges",
+        r.allowedIpRanges.length === 0 || r.networkIsolation,
+        "only used with networkIsolation: true (without it the vault is reachable from any network)",
+        r.allowedIpRanges,
+    );
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
     return r;
 }

@@ -44,12 +44,12 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
     if (args.dailyQuotaGb !== undefined) {
         v.check(
             "dailyQuotaGb",
-            typeof args.dailyQuotaGb === "number" && args.dailyQuotaGb > 0,
+            Number.isFinite(args.dailyQuotaGb) && args.dailyQuotaGb > 0,
             "a positive number of GB",
             args.dailyQuotaGb,
         );
     }
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
 }
 

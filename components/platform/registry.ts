@@ -35,7 +35,7 @@ export function validateImageRegistryArgs(args: ImageRegistryArgs): RegistrySku 
         "must be Premium when networkIsolation is on (only Premium registries can close public access)",
         sku,
     );
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
     return sku;
 }

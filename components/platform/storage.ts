@@ -10,7 +10,7 @@ import { azureName } from "../common/component";
 import { CommonArgs, ManagedIdentities, identityWithList, publicNetworkAccess } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { tagIssues, withManagedBy } from "../common/tags";
-import { Validator, isIntInRange, isIpv4Cidr, isOpenToInternet } from "../common/validation";
+import { Validator, isIntInRange, isIpv4AddressOrCidr, isOpenToInternet } from "../common/validation";
 
 /** Containers created when the caller names none. */
 export const DEFAULT_CONTAINERS = ["data", "models", "predictions"] as const;
@@ -87,7 +87,7 @@ export function validateDataStorageArgs(args: DataStorageArgs): ResolvedDataStor
     );
     r.allowedIpRanges.forEach((ip, i) => {
         const field = `allowedIpRanges[${i}]`;
-        if (v.check(field, isIpv4Cidr(ip) || /^\d{1,3}(\.\d{1,3}){3}$/.test(ip), "an IPv4 address or CIDR", ip)) {
+        if (v.check(field, isIpv4AddressOrCidr(ip), "an IPv4 address or CIDR", ip)) {
             v.check(field, !isOpenToInternet(ip), "must not open the account to the whole internet", ip);
         }
     });
@@ -97,7 +97,7 @@ export function validateDataStorageArgs(args: DataStorageArgs): ResolvedDataStor
         "only used with networkIsolation: true (without it the account is reachable from any network)",
         r.allowedIpRanges,
     );
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
     return r;
 }

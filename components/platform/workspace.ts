@@ -52,7 +52,7 @@ export function validateMlWorkspaceArgs(args: MlWorkspaceArgs): void {
         "at least one identity (system-assigned or user-assigned): the workspace needs one to reach its storage",
         ids,
     );
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
 }
 

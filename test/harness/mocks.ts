@@ -64,7 +64,7 @@ function armId(type: string, azureName: string, inputs: Record<string, unknown>)
     return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Mock.${mod}/${kind}/${azureName}`;
 }
 
-/** Computed outputs that components read; a test can add more with `outputsFor`. */
+/** Computed outputs that components read; a test can add more with `MockRecorder.outputsFor`. */
 function computedOutputs(type: string, azureName: string): Record<string, unknown> {
     switch (type) {
         case "azure-native:storage:StorageAccount":
@@ -87,11 +87,29 @@ function computedOutputs(type: string, azureName: string): Record<string, unknow
     }
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Inputs over computed outputs, merging nested objects: a resource's inputs
+ * `properties: { sku }` and its computed `properties: { vaultUri }` both survive,
+ * as they do in the state Azure returns.
+ */
+function mergeOutputs(computed: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...computed };
+    for (const [key, value] of Object.entries(inputs)) {
+        out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeOutputs(out[key], value) : value;
+    }
+    return out;
+}
+
 export class MockRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     readonly calls: { token: string; inputs: Record<string, unknown> }[] = [];
     readonly unmockedCalls: string[] = [];
     private readonly handlers = new Map<string, CallHandler>();
+    private readonly extraOutputs = new Map<string, (inputs: Record<string, unknown>) => Record<string, unknown>>();
 
     constructor() {
         this.onCall("azure-native:authorization:getClientConfig", () => ({
@@ -108,12 +126,22 @@ export class MockRecorder implements pulumi.runtime.Mocks {
         return this;
     }
 
+    /** Adds computed outputs (merged under the inputs) to every resource of `type`. */
+    outputsFor(type: string, outputs: (inputs: Record<string, unknown>) => Record<string, unknown>): this {
+        this.extraOutputs.set(type, outputs);
+        return this;
+    }
+
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
         const azureName = azureNameOf(args.type, args.name, inputs);
         const id = armId(args.type, azureName, inputs);
         this.resources.push({ type: args.type, name: args.name, inputs, id });
-        return { id, state: { ...computedOutputs(args.type, azureName), ...inputs, name: azureName, id } };
+        const computed = {
+            ...computedOutputs(args.type, azureName),
+            ...(this.extraOutputs.get(args.type)?.(inputs) ?? {}),
+        };
+        return { id, state: { ...mergeOutputs(computed, inputs), name: azureName, id } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

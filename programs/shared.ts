@@ -1,0 +1,60 @@
+/**
+ * What every path program shares: the config keys that place and tag a
+ * deployment, and the resource group built from them.
+ */
+import * as resources from "@pulumi/azure-native/resources";
+import { configChecks, NameParts, resourceName, standardTags } from "../components/common";
+
+/** The keys every program reads; spread into a program's CONFIG_SPEC. */
+export function baseConfigSpec(defaultWorkload: string) {
+    return {
+        environment: {
+            type: "string",
+            default: "dev",
+            description: "Environment name used in names and tags.",
+            check: configChecks.namePart,
+        },
+        workload: {
+            type: "string",
+            default: defaultWorkload,
+            description: "Short workload name used in resource names.",
+            check: configChecks.namePart,
+        },
+        location: { type: "string", default: "westeurope", description: "Azure region of the resource group." },
+        tags: {
+            type: "json",
+            default: {},
+            description: "Extra tags for every resource (JSON object).",
+            check: configChecks.tagMap,
+        },
+    } as const;
+}
+
+export interface BaseConfig {
+    readonly environment: string;
+    readonly workload: string;
+    readonly location: string;
+    readonly tags: unknown;
+}
+
+export interface PathBase {
+    readonly parts: NameParts;
+    readonly tags: Record<string, string>;
+    readonly resourceGroup: resources.ResourceGroup;
+}
+
+/** The standard tags and the path's resource group `rg-<workload>-<environment>`. */
+export function createPathBase(path: string, config: BaseConfig): PathBase {
+    const parts = { workload: config.workload, environment: config.environment };
+    const tags = standardTags({
+        path,
+        environment: config.environment,
+        extra: config.tags as Record<string, string>,
+    });
+    const resourceGroup = new resources.ResourceGroup("rg", {
+        resourceGroupName: resourceName("resourceGroup", parts),
+        location: config.location,
+        tags,
+    });
+    return { parts, tags, resourceGroup };
+}
