@@ -32,6 +32,12 @@ export interface NameRule {
 
 const noDoubleHyphen = (name: string) => (name.includes("--") ? "no consecutive hyphens" : undefined);
 
+/** Networking resources (NSG, subnet, public IP) share one character rule. */
+const NETWORK_NAME = {
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
+    description: "letters, digits, '_', '.' and '-', starting with a letter or digit, ending with one or '_'",
+} as const;
+
 /** The rules by resource kind (see docs: "Naming rules and restrictions for Azure resources"). */
 export const NAME_RULES = {
     resourceGroup: {
@@ -163,8 +169,7 @@ export const NAME_RULES = {
         abbreviation: "nsg",
         minLength: 1,
         maxLength: 80,
-        pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
-        description: "letters, digits, '_', '.' and '-', starting with a letter or digit, ending with one or '_'",
+        ...NETWORK_NAME,
         uniqueIn: "resourceGroup",
         allowsHyphen: true,
     },
@@ -181,8 +186,7 @@ export const NAME_RULES = {
         abbreviation: "snet",
         minLength: 1,
         maxLength: 80,
-        pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
-        description: "letters, digits, '_', '.' and '-', starting with a letter or digit, ending with one or '_'",
+        ...NETWORK_NAME,
         uniqueIn: "parent",
         allowsHyphen: true,
     },
@@ -190,8 +194,7 @@ export const NAME_RULES = {
         abbreviation: "pip",
         minLength: 1,
         maxLength: 80,
-        pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
-        description: "letters, digits, '_', '.' and '-', starting with a letter or digit, ending with one or '_'",
+        ...NETWORK_NAME,
         uniqueIn: "resourceGroup",
         allowsHyphen: true,
     },
