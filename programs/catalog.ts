@@ -34,12 +34,14 @@ export const PATHS: readonly PathEntry[] = [
         title: "Single-node experimentation",
         replaces: "Data Science VM on NC-series GPUs",
         buildsOn: "Ubuntu Data Science VM, SSH keys, NSG limited to your CIDRs, auto-shutdown, optional Spot",
+        load: program(() => import("./1-1/program")),
     },
     {
         id: "1-2",
         title: "Multi-node training",
         replaces: "Batch AI clusters",
         buildsOn: "Azure ML workspace + AmlCompute cluster (min 0 nodes, Spot or dedicated)",
+        load: program(() => import("./1-2/program")),
     },
     {
         id: "2-1",

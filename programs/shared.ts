@@ -30,6 +30,45 @@ export function baseConfigSpec(defaultWorkload: string) {
     } as const;
 }
 
+/** The keys of an MlPlatform (shared base of the Azure ML paths); spread into a program's CONFIG_SPEC. */
+export function platformConfigSpec() {
+    return {
+        networkIsolation: {
+            type: "boolean",
+            default: false,
+            description:
+                "Close public endpoints (storage, vault, registry, workspace, node IPs); needs private access.",
+        },
+        registry: {
+            type: "boolean",
+            default: true,
+            description: "Create a container registry for environment images.",
+        },
+        logRetentionDays: {
+            type: "integer",
+            default: 30,
+            description: "Days Log Analytics keeps data (30-730).",
+            check: configChecks.intRange(30, 730),
+        },
+        logDailyQuotaGb: {
+            type: "number",
+            description: "Daily Log Analytics ingestion cap in GB (unset: no cap).",
+            check: (v: number) => (Number.isFinite(v) && v > 0 ? undefined : "a positive number"),
+        },
+        purgeProtection: {
+            type: "boolean",
+            default: true,
+            description: "Key Vault purge protection; cannot be turned off once on.",
+        },
+        dataScientistPrincipalIds: {
+            type: "string[]",
+            default: [] as string[],
+            description: "Entra object ids of users given AzureML Data Scientist and blob read/write.",
+            check: configChecks.guidList,
+        },
+    } as const;
+}
+
 export interface BaseConfig {
     readonly environment: string;
     readonly workload: string;

@@ -46,6 +46,9 @@ export type ConfigValues<S extends ConfigSpec> = {
     -readonly [K in keyof S]: IsSet<S[K]> extends true ? ValueOf<S[K]> : ValueOf<S[K]> | undefined;
 };
 
+/** Rules that span several keys (e.g. "password required when jupyterHub is on"); issues name the keys. */
+export type CrossChecks<S extends ConfigSpec> = (values: ConfigValues<S>) => ValidationIssue[];
+
 /** Raw config lookup: the string stored under `key`, or undefined. */
 export type ConfigSource = (key: string) => string | undefined;
 
@@ -88,7 +91,12 @@ function parse(field: FieldSpec, raw: string): { value?: unknown; rule?: string 
  * Reads every key of `spec` from `source`. Throws one ValidationError listing
  * every missing, malformed or rule-breaking key.
  */
-export function readConfig<S extends ConfigSpec>(source: ConfigSource, spec: S, context?: string): ConfigValues<S> {
+export function readConfig<S extends ConfigSpec>(
+    source: ConfigSource,
+    spec: S,
+    context?: string,
+    crossChecks?: CrossChecks<S>,
+): ConfigValues<S> {
     const issues: ValidationIssue[] = [];
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(spec)) {
@@ -122,6 +130,8 @@ export function readConfig<S extends ConfigSpec>(source: ConfigSource, spec: S, 
         }
         out[key] = value;
     }
+    // Rules across keys need every key parsed; they run only when each key is valid on its own.
+    if (issues.length === 0 && crossChecks) issues.push(...crossChecks(out as ConfigValues<S>));
     if (issues.length > 0) throw new ValidationError(issues, context ?? "invalid configuration");
     return out as ConfigValues<S>;
 }
@@ -147,13 +157,21 @@ export type ProgramConfig<S extends ConfigSpec> = {
  * Reads a program's config from the current stack. Secret keys come back as
  * Pulumi secrets so they stay encrypted in state and masked in output.
  */
-export function readProgramConfig<S extends ConfigSpec>(spec: S, namespace?: string): ProgramConfig<S> {
-    const config = new pulumi.Config(namespace);
+export function readProgramConfig<S extends ConfigSpec>(
+    spec: S,
+    options: { namespace?: string; crossChecks?: CrossChecks<S> } = {},
+): ProgramConfig<S> {
+    const config = new pulumi.Config(options.namespace);
     // Secret keys are read raw: `config.get` would warn that a secret was read
     // as plain text, and the value is re-wrapped as a secret just below.
     const source: ConfigSource = (key) =>
         spec[key]?.secret ? pulumi.runtime.getConfig(`${config.name}:${key}`) : config.get(key);
-    const values = readConfig(source, spec, `invalid configuration for stack ${pulumi.getStack()}`);
+    const values = readConfig(
+        source,
+        spec,
+        `invalid configuration for stack ${pulumi.getStack()}`,
+        options.crossChecks,
+    );
     const out: Record<string, unknown> = { ...values };
     for (const [key, field] of Object.entries(spec)) {
         if (field.secret && values[key] !== undefined) out[key] = pulumi.secret(values[key]);
@@ -179,6 +197,22 @@ export const configChecks = {
         (min: number, max: number) =>
         (value: number): string | undefined =>
             value >= min && value <= max ? undefined : `an integer from ${min} to ${max}`,
+    /**
+     * An ARM resource id of one type, e.g. `armResourceId("Microsoft.Network", "virtualNetworks", "subnets")`
+     * for `/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/v/subnets/s`.
+     */
+    armResourceId: (provider: string, ...types: string[]) => {
+        const tail = types.map((t) => `/${t}/[^/]+`).join("");
+        const pattern = new RegExp(
+            `^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/${provider.replace(/\./g, "\\.")}${tail}$`,
+            "i",
+        );
+        return (id: string): string | undefined =>
+            pattern.test(id) ? undefined : `a ${provider}/${types.join("/")} resource id`;
+    },
+    /** A JSON object (any values). */
+    object: (value: unknown): string | undefined =>
+        value && typeof value === "object" && !Array.isArray(value) ? undefined : "a JSON object",
     /** A list of Entra object ids. */
     guidList: (ids: string[]): string | undefined =>
         ids.every((id) => /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id))

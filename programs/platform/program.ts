@@ -3,40 +3,13 @@
  * batch runs read its outputs through a StackReference instead of creating
  * their own workspace, storage and registry.
  */
-import { ConfigSpec, configChecks, readProgramConfig } from "../../components/common";
+import { ConfigSpec, readProgramConfig } from "../../components/common";
 import { MlPlatform } from "../../components/platform";
-import { baseConfigSpec, createPathBase } from "../shared";
+import { baseConfigSpec, createPathBase, platformConfigSpec } from "../shared";
 
 export const CONFIG_SPEC = {
     ...baseConfigSpec("ml"),
-    networkIsolation: {
-        type: "boolean",
-        default: false,
-        description: "Close public endpoints (storage, vault, registry, workspace); needs private access to use.",
-    },
-    registry: { type: "boolean", default: true, description: "Create a container registry for environment images." },
-    logRetentionDays: {
-        type: "integer",
-        default: 30,
-        description: "Days Log Analytics keeps data (30-730).",
-        check: configChecks.intRange(30, 730),
-    },
-    logDailyQuotaGb: {
-        type: "number",
-        description: "Daily Log Analytics ingestion cap in GB (unset: no cap).",
-        check: (v: number) => (v > 0 ? undefined : "a positive number"),
-    },
-    purgeProtection: {
-        type: "boolean",
-        default: true,
-        description: "Key Vault purge protection; cannot be turned off once on.",
-    },
-    dataScientistPrincipalIds: {
-        type: "string[]",
-        default: [],
-        description: "Entra object ids of users given AzureML Data Scientist and blob read/write.",
-        check: configChecks.guidList,
-    },
+    ...platformConfigSpec(),
 } as const satisfies ConfigSpec;
 
 export async function program(): Promise<Record<string, unknown>> {

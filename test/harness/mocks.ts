@@ -22,7 +22,7 @@ export interface RecordedResource {
     readonly type: string;
     /** Pulumi logical name. */
     readonly name: string;
-    /** Inputs as the provider would receive them (outputs resolved, secrets unwrapped). */
+    /** Inputs as the provider receives them: outputs resolved; top-level secrets unwrapped, nested ones wrapped (see `unwrapSecrets`). */
     readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     readonly id: string;
 }
@@ -36,6 +36,12 @@ const NAME_KEYS = [
     "blobServicesName",
     "computeName",
     "roleAssignmentName",
+    "vmName",
+    "networkSecurityGroupName",
+    "publicIpAddressName",
+    "networkInterfaceName",
+    "virtualNetworkName",
+    "subnetName",
     "vaultName",
     "registryName",
     "workspaceName",
@@ -73,8 +79,6 @@ function computedOutputs(type: string, azureName: string): Record<string, unknow
             return { loginServer: `${azureName}.azurecr.io` };
         case "azure-native:managedidentity:UserAssignedIdentity":
             return { principalId: `principal-${azureName}`, clientId: `client-${azureName}`, tenantId: MOCK_TENANT };
-        case "azure-native:machinelearningservices:Workspace":
-            return { identity: { type: "SystemAssigned", principalId: `principal-${azureName}` } };
         case "azure-native:applicationinsights:Component":
             return {
                 connectionString: `InstrumentationKey=mock-${azureName}`,
@@ -82,6 +86,45 @@ function computedOutputs(type: string, azureName: string): Record<string, unknow
             };
         case "azure-native:keyvault:Vault":
             return { properties: { vaultUri: `https://${azureName}.vault.azure.net/` } };
+        default:
+            return {};
+    }
+}
+
+export const MOCK_PRIVATE_IP = "10.20.1.4";
+export const MOCK_PUBLIC_IP = "203.0.113.10";
+export const MOCK_PUBLIC_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAACAQmock generated@vm";
+export const MOCK_PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nmock\n-----END RSA PRIVATE KEY-----\n";
+
+/** The principal id Azure gives a system-assigned identity, when the inputs ask for one. */
+function systemPrincipal(azureName: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const identity = inputs.identity as { type?: string } | undefined;
+    if (!identity?.type?.includes("SystemAssigned")) return {};
+    return { identity: { ...identity, principalId: `principal-${azureName}` } };
+}
+
+/** Outputs Azure derives from the inputs; applied over the inputs. */
+function derivedOutputs(type: string, azureName: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "azure-native:compute:VirtualMachine":
+        case "azure-native:machinelearningservices:Compute":
+        case "azure-native:machinelearningservices:Workspace":
+            return systemPrincipal(azureName, inputs);
+        case "azure-native:network:NetworkInterface":
+            return {
+                ipConfigurations: ((inputs.ipConfigurations as Record<string, unknown>[]) ?? []).map((c, i) => ({
+                    ...c,
+                    privateIPAddress: i === 0 ? MOCK_PRIVATE_IP : undefined,
+                })),
+            };
+        case "azure-native:network:PublicIPAddress":
+            return { ipAddress: MOCK_PUBLIC_IP };
+        case "pulumi-nodejs:dynamic/customai:SshKeyPair":
+            return {
+                publicKeyOpenssh: MOCK_PUBLIC_KEY,
+                privateKeyPem: MOCK_PRIVATE_KEY,
+                fingerprintSha256: "SHA256:mock",
+            };
         default:
             return {};
     }
@@ -141,7 +184,8 @@ export class MockRecorder implements pulumi.runtime.Mocks {
             ...computedOutputs(args.type, azureName),
             ...(this.extraOutputs.get(args.type)?.(inputs) ?? {}),
         };
-        return { id, state: { ...mergeOutputs(computed, inputs), name: azureName, id } };
+        const state = { ...mergeOutputs(computed, inputs), ...derivedOutputs(args.type, azureName, inputs) };
+        return { id, state: { ...state, name: azureName, id } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -206,4 +250,21 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 /** Whether an Output is marked secret. */
 export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
     return pulumi.isSecret(output) as Promise<boolean>;
+}
+
+/** Pulumi's marker of a secret value inside the inputs the mock monitor receives. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_MARK = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True when `value` reached the provider as a secret (nested secrets stay wrapped in recorded inputs). */
+export function isSecretInput(value: unknown): boolean {
+    return !!value && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_MARK;
+}
+
+/** `value` with every secret wrapper removed, for asserting on what is inside. */
+export function unwrapSecrets<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(unwrapSecrets) as T;
+    if (!value || typeof value !== "object") return value;
+    if (isSecretInput(value)) return unwrapSecrets((value as Record<string, unknown>).value) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)])) as T;
 }

@@ -1,0 +1,2 @@
+export * from "./training-cluster";
+export * from "./training-job";
