@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CommonArgs, ManagedIdentities } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues } from "../common/tags";
+import { tagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange, isIpv4Cidr } from "../common/validation";
 import { sourceRangeIssues } from "./vm-network";
 import { DEFAULT_CPU_VM_SIZE, vmSizeIssues } from "./vm-sizes";
@@ -383,7 +383,7 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
             undefined,
         );
     }
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
     return r;
 }

@@ -117,7 +117,7 @@ export function validateTrainingClusterArgs(args: TrainingClusterArgs): Resolved
         "at least one identity (system- or user-assigned): jobs use it to reach storage",
         args.managedIdentities,
     );
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
     return r;
 }

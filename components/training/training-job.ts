@@ -168,7 +168,7 @@ export function validateTrainingJobArgs(args: TrainingJobArgs): void {
         'one of "Managed", "UserIdentity"',
         identity,
     );
-    if (args.tags) v.merge(tagIssues(args.tags));
+    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
     v.throwIfAny();
 }
 
