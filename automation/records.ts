@@ -1,0 +1,107 @@
+/**
+ * Run records: one JSON object per line in `<runs dir>/records.jsonl`, one
+ * line per finished run, appended and never rewritten, so a crash can lose at
+ * most the run in progress and `tail`/`jq` read it directly.
+ *
+ * Secret values never reach the file: every line is passed through `redact`
+ * with the run's secrets before it is written.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "./engine";
+import { RunPhase } from "./events";
+import { RunTargetName } from "./spec";
+
+/** Directory for records, outputs and series locks. @default - `<project>/.runs` */
+export const DEFAULT_RUNS_DIR = path.join(PROJECT_ROOT, ".runs");
+export const RECORDS_FILE_NAME = "records.jsonl";
+/** Written in place of a secret value. */
+export const REDACTION = "[secret]";
+
+export type RunStatus = "succeeded" | "failed" | "aborted";
+
+/** What the job produced. */
+export interface RunOutputs {
+    /** Absolute path (local) or URI (aml) of the predictions CSV. */
+    readonly predictionsPath?: string;
+    /** Absolute path or URI of the metrics JSON. */
+    readonly metricsPath?: string;
+    /** Rows scored, as reported by the job. */
+    readonly rowCount?: number;
+    /** The job's metrics (mean score, positive rate, accuracy...). */
+    readonly metrics?: Readonly<Record<string, unknown>>;
+}
+
+/** One line of records.jsonl. */
+export interface RunRecord {
+    /** Unique run id (UUID). */
+    readonly id: string;
+    readonly series: string;
+    readonly target: RunTargetName;
+    /** Name of the run stack (`<series>-<UTC timestamp>`). */
+    readonly stackName: string;
+    /** ISO 8601 UTC. */
+    readonly startedAt: string;
+    /** ISO 8601 UTC. */
+    readonly finishedAt: string;
+    readonly durationMs: number;
+    /** Milliseconds spent in each phase that ran. */
+    readonly phases: Readonly<Partial<Record<RunPhase, number>>>;
+    readonly status: RunStatus;
+    /** Present when the job produced outputs. */
+    readonly outputs?: RunOutputs;
+    /** Why the run did not succeed (secrets redacted). */
+    readonly error?: string;
+    /** True when the run stack still exists after the run (keepOnFailure, or cleanup failed). */
+    readonly keptStack: boolean;
+    /** Why the stack was kept, when it was. */
+    readonly keptReason?: string;
+    /** Run stacks of this series left by crashed runs and removed before this run. */
+    readonly recovered?: readonly string[];
+}
+
+/** Replaces every occurrence of each secret (raw and JSON-escaped) with `[secret]`. Pure. */
+export function redact(text: string, secrets: readonly string[]): string {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+        if (secret.length === 0) continue;
+        forms.add(secret);
+        forms.add(JSON.stringify(secret).slice(1, -1));
+    }
+    // Longest first, so a secret that contains another is replaced whole.
+    let result = text;
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) result = result.split(form).join(REDACTION);
+    return result;
+}
+
+/** The record as the line that is written (no trailing newline). Pure. */
+export function formatRecord(record: RunRecord, secrets: readonly string[] = []): string {
+    return redact(JSON.stringify(record), secrets);
+}
+
+/** Appends one record; creates the directory. A single write, so concurrent runs never interleave lines. */
+export async function appendRecord(file: string, record: RunRecord, secrets: readonly string[] = []): Promise<void> {
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.appendFile(file, `${formatRecord(record, secrets)}\n`, "utf8");
+}
+
+/** Reads every record; lines that are not JSON (a torn last line) are skipped. */
+export function readRecords(file: string): RunRecord[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw err;
+    }
+    const records: RunRecord[] = [];
+    for (const line of text.split("\n")) {
+        if (line.trim() === "") continue;
+        try {
+            records.push(JSON.parse(line) as RunRecord);
+        } catch {
+            // Skipped: a process killed mid-write leaves at most one partial line.
+        }
+    }
+    return records;
+}

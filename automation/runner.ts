@@ -1,0 +1,281 @@
+/**
+ * One batch run on an ephemeral stack: validate → lock the series → recover
+ * leftovers → create the run stack → configure → up → wait for the job →
+ * collect → destroy and remove (always, in `finally`) → append the record.
+ *
+ * `runBatch` does a single run and does not queue: use `Driver` (driver.ts),
+ * which serializes runs of one series and lets different series run
+ * concurrently. Nothing here touches process-wide state.
+ */
+import { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EngineSettings, workspaceOptions } from "./engine";
+import { JobStatus, RunListener } from "./events";
+import { isKept, markKept } from "./kept-stacks";
+import { appendRecord, DEFAULT_RUNS_DIR, RECORDS_FILE_NAME, redact, RunOutputs, RunRecord, RunStatus } from "./records";
+import { RetryPolicy, withRetry } from "./retry";
+import { RUN_PROJECT, runStackName } from "./run-names";
+import { RunAbortedError, RunState, summarizeError } from "./run-state";
+import { DEFAULT_PYTHON } from "./sample/sample";
+import { acquireSeriesLock, HeldSeriesLock } from "./series-lock";
+import { resolveRunSpec, ResolvedRunSpec, RunSpec, validateRunSpec } from "./spec";
+import { disposeStack, recoverSeries, runProjectWorkspace } from "./stacks";
+import { TargetContext, targetFor } from "./targets";
+
+export { RunAbortedError } from "./run-state";
+
+export interface RunnerOptions {
+    /** Optional. Backend, passphrase and CLI location. @default - the defaults of engine.ts */
+    readonly engine?: EngineSettings;
+    /** Optional. Directory for records, outputs, work directories and locks. @default - `<project>/.runs` */
+    readonly runsDir?: string;
+    /** Optional. Records file. @default - `<runsDir>/records.jsonl` */
+    readonly recordsFile?: string;
+    /** Optional. Python for local jobs. @default "python3" */
+    readonly python?: string;
+    /** Optional. Retries of engine operations on transient errors. @default DEFAULT_RETRY_POLICY */
+    readonly retry?: RetryPolicy;
+    /** Optional. Base of relative paths in the spec. @default - process.cwd() */
+    readonly cwd?: string;
+    /** Optional. Aborts the run; the stack is still destroyed. @default - never aborted */
+    readonly signal?: AbortSignal;
+    /** Optional. Receives the run's events. @default - none */
+    readonly onEvent?: RunListener;
+}
+
+/** Where a driver keeps its files. */
+export interface RunPaths {
+    readonly runsDir: string;
+    readonly recordsFile: string;
+    readonly locksDir: string;
+    readonly keptDir: string;
+    /** Work directories of local run stacks: `<workRoot>/<stack name>`. */
+    readonly workRoot: string;
+    /** Default outputs: `<outputsRoot>/<stack name>`. */
+    readonly outputsRoot: string;
+    /** Pulumi workspace files (Pulumi.yaml, stack config) of each run: `<workspacesRoot>/<stack name>`. */
+    readonly workspacesRoot: string;
+}
+
+/** The paths for the given options. Pure. */
+export function runPaths(options: Pick<RunnerOptions, "runsDir" | "recordsFile"> = {}): RunPaths {
+    const runsDir = path.resolve(options.runsDir ?? DEFAULT_RUNS_DIR);
+    return {
+        runsDir,
+        recordsFile: path.resolve(options.recordsFile ?? path.join(runsDir, RECORDS_FILE_NAME)),
+        locksDir: path.join(runsDir, "locks"),
+        keptDir: path.join(runsDir, "kept"),
+        workRoot: path.join(runsDir, "work"),
+        outputsRoot: path.join(runsDir, "outputs"),
+        workspacesRoot: path.join(runsDir, "workspaces"),
+    };
+}
+
+/** Raised inside the run when the job ends in anything but success. */
+class JobFailedError extends Error {
+    constructor(status: JobStatus, detail?: string) {
+        super(detail ?? `job ${status}`);
+        this.name = "JobFailedError";
+    }
+}
+
+/**
+ * Runs one batch run and appends its record. Resolves with the record for
+ * every outcome (succeeded, failed, aborted); rejects only when the spec is
+ * invalid or the target unavailable — before any stack or record exists.
+ */
+export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Promise<RunRecord> {
+    const runId = randomUUID();
+    const startedAt = new Date();
+    const validateStarted = Date.now();
+    const spec = resolveRunSpec(validateRunSpec(input), options.cwd);
+    const target = targetFor(spec.target);
+    const state = new RunState(runId, spec.series, options.onEvent, Object.values(spec.secrets));
+    // Reported once the series is known to be valid, so listeners never see events of a rejected spec.
+    state.phases.validate = Date.now() - validateStarted;
+    state.emit({ type: "phase-started", phase: "validate" });
+    state.emit({ type: "phase-finished", phase: "validate", durationMs: state.phases.validate, ok: true });
+
+    const paths = runPaths(options);
+    const stackName = runStackName(spec.series, startedAt);
+    const signal = options.signal ?? new AbortController().signal;
+    const ctx: TargetContext = {
+        runId,
+        stackName,
+        spec,
+        workDir: path.join(paths.workRoot, stackName),
+        outputDir: spec.outputDir ?? path.join(paths.outputsRoot, stackName),
+        python: options.python ?? DEFAULT_PYTHON,
+        signal,
+        onStatus: (status, detail) =>
+            state.emit({ type: "job-status", status, detail: detail && redact(detail, state.secrets) }),
+        onJobOutput: (stream, line) => state.emit({ type: "job-output", stream, line: redact(line, state.secrets) }),
+    };
+    // Workspace files (Pulumi.yaml, stack config) are per run and thrown away; the state lives in the backend.
+    // Under the runs dir rather than /tmp, so recovery can remove those of a crashed run too.
+    const wsDir = path.join(paths.workspacesRoot, stackName);
+    await fs.promises.mkdir(wsDir, { recursive: true });
+
+    let status: RunStatus = "succeeded";
+    let error: string | undefined;
+    let outputs: RunOutputs | undefined;
+    let kept: { reason: string } | undefined;
+    let lock: HeldSeriesLock | undefined;
+    try {
+        const wsOptions = await workspaceOptions(options.engine);
+        lock = await state.phase("lock", () => acquireSeriesLock(paths.locksDir, spec.series), signal);
+        state.recovered = await state.phase(
+            "recover",
+            async () => {
+                const ws = await runProjectWorkspace(wsOptions, wsDir);
+                const out = state.engineOutput("recover");
+                const skip = (name: string) => name === stackName || isKept(paths.keptDir, name);
+                const removed = await recoverSeries(ws, spec.series, skip, {
+                    onOutput: out.onOutput,
+                    onError: out.onError,
+                    retry: state.retryOptions("recover", options.retry),
+                });
+                out.flush();
+                await Promise.all(removed.map((name) => removeRunDirs(paths, name)));
+                return removed;
+            },
+            signal,
+        );
+        state.stack = await state.phase(
+            "create",
+            () =>
+                withRetry(
+                    () =>
+                        LocalWorkspace.createStack(
+                            { stackName, projectName: RUN_PROJECT, program: target.program(ctx) },
+                            { ...wsOptions, workDir: wsDir },
+                        ),
+                    state.retryOptions("create", options.retry, signal),
+                ),
+            signal,
+        );
+        const stack = state.stack;
+        await state.phase("configure", () => configureStack(stack, spec), signal);
+        const upOutputs = await state.phase(
+            "up",
+            () => withRetry(() => upStack(state, stack, signal), state.retryOptions("up", options.retry, signal)),
+            signal,
+        );
+        if (signal.aborted) throw new RunAbortedError("up");
+        const job = await state.phase("wait", () => target.wait(ctx, upOutputs), signal);
+        if (signal.aborted) throw new RunAbortedError("wait");
+        if (job.status !== "succeeded") throw new JobFailedError(job.status, job.detail);
+        outputs = await state.phase("collect", () => target.collect(ctx, upOutputs), signal);
+    } catch (err) {
+        status = signal.aborted ? "aborted" : "failed";
+        // An abort surfaces as whatever the interrupted step threw; the record says what happened instead.
+        const message = signal.aborted ? `run aborted during ${state.current ?? "validate"}` : summarizeError(err);
+        error = redact(message, state.secrets);
+    } finally {
+        kept = await cleanUp(state, spec, ctx, paths, status, options);
+        lock?.release();
+        await fs.promises.rm(wsDir, { recursive: true, force: true });
+    }
+
+    const finishedAt = new Date();
+    const record: RunRecord = {
+        id: runId,
+        series: spec.series,
+        target: spec.target,
+        stackName,
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        phases: state.phases,
+        status,
+        outputs,
+        error,
+        keptStack: kept !== undefined,
+        keptReason: kept?.reason,
+        recovered: state.recovered.length > 0 ? state.recovered : undefined,
+    };
+    await appendRecord(paths.recordsFile, record, state.secrets);
+    return record;
+}
+
+/**
+ * Removes the local directories of a run stack that is gone: its workspace
+ * files and (local target) its work directory, which an update interrupted
+ * before saving state may have left untracked.
+ */
+export async function removeRunDirs(paths: RunPaths, stackName: string): Promise<void> {
+    await fs.promises.rm(path.join(paths.workspacesRoot, stackName), { recursive: true, force: true });
+    await fs.promises.rm(path.join(paths.workRoot, stackName), { recursive: true, force: true });
+}
+
+/** Sets plain config and secrets (encrypted by the stack's secrets provider). */
+async function configureStack(stack: Stack, spec: ResolvedRunSpec): Promise<void> {
+    const config: Record<string, { value: string; secret: boolean }> = {};
+    for (const [key, value] of Object.entries(spec.config)) config[key] = { value, secret: false };
+    for (const [key, value] of Object.entries(spec.secrets)) config[key] = { value, secret: true };
+    if (Object.keys(config).length > 0) await stack.setAllConfig(config);
+}
+
+async function upStack(state: RunState, stack: Stack, signal: AbortSignal): Promise<OutputMap> {
+    const out = state.engineOutput("up");
+    try {
+        const result = await stack.up({ onOutput: out.onOutput, onError: out.onError, signal });
+        state.upCompleted = true;
+        return result.outputs;
+    } finally {
+        out.flush();
+    }
+}
+
+/**
+ * Destroys and removes the run stack unless the run failed with
+ * `keepOnFailure`. Never throws: a failed cleanup is reported in the record
+ * (and the stack is left for the next run's recovery step).
+ */
+async function cleanUp(
+    state: RunState,
+    spec: ResolvedRunSpec,
+    ctx: TargetContext,
+    paths: RunPaths,
+    status: RunStatus,
+    options: RunnerOptions,
+): Promise<{ reason: string } | undefined> {
+    const stack = state.stack;
+    if (!stack) return undefined;
+    // Only failures are kept: whoever aborts a run wants it gone.
+    if (status === "failed" && spec.keepOnFailure) {
+        const reason = `keepOnFailure: stack ${stack.name} kept for inspection; the reaper removes it after its deadline`;
+        markKept(paths.keptDir, {
+            stackName: stack.name,
+            runId: state.runId,
+            reason,
+            keptAt: new Date().toISOString(),
+        });
+        return { reason };
+    }
+    try {
+        await state.phase("destroy", async () => {
+            const out = state.engineOutput("destroy");
+            try {
+                // After an interrupted up our CLI has exited, so a remaining lock or pending operation is stale.
+                await disposeStack(stack, {
+                    unlock: !state.upCompleted,
+                    onOutput: out.onOutput,
+                    onError: out.onError,
+                    retry: state.retryOptions("destroy", options.retry),
+                });
+            } finally {
+                out.flush();
+            }
+        });
+        // An update interrupted between creating the directory and saving state leaves it untracked.
+        await fs.promises.rm(ctx.workDir, { recursive: true, force: true });
+        return undefined;
+    } catch (err) {
+        return {
+            reason: `cleanup failed, the next run of ${spec.series} retries it: ${redact(summarizeError(err), state.secrets)}`,
+        };
+    }
+}

@@ -1,0 +1,98 @@
+/**
+ * Shared set-up of the driver's engine tests: a scratch directory per test
+ * with its own file backend, runs directory and sample data, and ways to look
+ * at the backend without going through the code under test.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Driver, DriverOptions } from "../../automation/driver";
+import { RunEvent } from "../../automation/events";
+import { RUN_PROJECT } from "../../automation/run-names";
+import { generateSample, SampleFiles } from "../../automation/sample/sample";
+
+export const TEST_PASSPHRASE = "engine-test-passphrase";
+
+export interface Scratch {
+    readonly root: string;
+    readonly backendDir: string;
+    readonly runsDir: string;
+    readonly sample: SampleFiles;
+    readonly driverOptions: DriverOptions;
+    driver(overrides?: Partial<DriverOptions>): Driver;
+    /** Run stacks on the backend, read from its files (not through the driver). */
+    stacks(): string[];
+    cleanup(): void;
+}
+
+/** Fast retries, so a test of a failure path does not wait out production backoff. */
+export const TEST_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 400 };
+
+export async function makeScratch(prefix = "customai-driver-"): Promise<Scratch> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const backendDir = path.join(root, "state");
+    const runsDir = path.join(root, "runs");
+    const sample = await generateSample(path.join(root, "sample"), { rows: 120, seed: 7, bad: true });
+    const driverOptions: DriverOptions = {
+        runsDir,
+        engine: { backendUrl: `file://${backendDir}`, passphrase: TEST_PASSPHRASE },
+        retry: TEST_RETRY,
+    };
+    return {
+        root,
+        backendDir,
+        runsDir,
+        sample,
+        driverOptions,
+        driver: (overrides = {}) => new Driver({ ...driverOptions, ...overrides }),
+        stacks: () => stacksOnBackend(backendDir),
+        cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+    };
+}
+
+/** Stack names of the run project in a file backend (`.bak` copies of removed stacks excluded). */
+export function stacksOnBackend(backendDir: string): string[] {
+    const dir = path.join(backendDir, ".pulumi", "stacks", RUN_PROJECT);
+    if (!fs.existsSync(dir)) return [];
+    return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => f.slice(0, -".json".length));
+}
+
+/** Every file under `dir` as one string (to search state and records for leaked secrets). */
+export function readTree(dir: string): string {
+    if (!fs.existsSync(dir)) return "";
+    return fs
+        .readdirSync(dir, { recursive: true })
+        .map((f) => path.join(dir, String(f)))
+        .filter((f) => fs.statSync(f).isFile())
+        .map((f) => fs.readFileSync(f, "utf8"))
+        .join("\n");
+}
+
+/** Collects a run's events. */
+export function eventLog(): { events: RunEvent[]; listener: (e: RunEvent) => void } {
+    const events: RunEvent[] = [];
+    return { events, listener: (e) => events.push(e) };
+}
+
+/** Pids of live processes whose command line contains `text` (excluding pgrep itself). */
+export function processesMatching(text: string): number[] {
+    try {
+        return execFileSync("pgrep", ["-f", text], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    } catch {
+        return []; // pgrep exits 1 when nothing matches
+    }
+}
+
+/** Polls `predicate` until it holds or `timeoutMs` passes; returns whether it held. */
+export async function eventually(predicate: () => boolean, timeoutMs: number, stepMs = 100): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+        if (predicate()) return true;
+        await new Promise((r) => setTimeout(r, stepMs));
+    }
+    return predicate();
+}
