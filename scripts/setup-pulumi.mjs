@@ -17,6 +17,7 @@
 // Usage: node scripts/setup-pulumi.mjs [--quiet] [--force] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
+import { clearInterval, setInterval } from "node:timers";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
