@@ -1,19 +1,27 @@
 /** The run targets by name. */
 import { RunTargetName } from "../spec";
+import { amlTarget } from "./aml";
 import { localTarget } from "./local";
-import { RunTarget, TargetUnavailableError } from "./types";
+import { RunTarget } from "./types";
 
 export * from "./types";
+export { amlTarget, createAmlTarget } from "./aml";
 export { localTarget } from "./local";
 
-/** The target implementation for `name`; throws TargetUnavailableError for one this build cannot run. */
-export function targetFor(name: RunTargetName): RunTarget {
+/** Target implementations by name that replace the built-in ones (see `RunnerOptions.targets`). */
+export type RunTargetOverrides = Partial<Readonly<Record<RunTargetName, RunTarget>>>;
+
+/**
+ * The target implementation for `name`: the one in `overrides` if given, else
+ * the built-in one.
+ */
+export function targetFor(name: RunTargetName, overrides: RunTargetOverrides = {}): RunTarget {
+    const override = overrides[name];
+    if (override) return override;
     switch (name) {
         case "local":
             return localTarget;
         case "aml":
-            // The spec is validated for aml, but submitting needs the azure-native provider plugin and
-            // Azure credentials, neither of which this build can use yet.
-            throw new TargetUnavailableError(name, "the aml run stack is not implemented yet (the spec validates)");
+            return amlTarget;
     }
 }

@@ -2,7 +2,8 @@
  * TrainingJob: submits a distributed PyTorch Command job to a cluster. AML
  * starts `processCountPerInstance` processes on each of `instanceCount` nodes
  * and sets the torch.distributed variables (MASTER_ADDR, RANK, WORLD_SIZE…),
- * so a script written for `torchrun` runs unchanged.
+ * so a script written for `torchrun` runs unchanged. With `distribution:
+ * "None"` it is a plain Command job (the batch driver's scoring job).
  *
  * Jobs are immutable in Azure ML, so any change of the spec replaces the job
  * (a new submission) instead of attempting an update Azure would refuse.
@@ -24,9 +25,10 @@ export const DEFAULT_DATASTORE = "workspaceblobstore";
 export interface JobDataArgs {
     /**
      * Required. A path inside the workspace's default datastore (e.g.
-     * `data/train`), or a full `azureml://` or `https://` URI.
+     * `data/train`), or a full `azureml://` or `https://` URI. An Output (a
+     * URI read from another stack) is passed through unchecked.
      */
-    readonly path: string;
+    readonly path: pulumi.Input<string>;
     /** Optional. @default "uri_folder" */
     readonly type?: "uri_folder" | "uri_file";
     /** Optional. Inputs: ReadOnlyMount or Download; outputs: ReadWriteMount or Upload. @default - mount */
@@ -46,6 +48,13 @@ export interface TrainingJobArgs {
     readonly command: string;
     /** Optional. Code asset id (an uploaded folder the command runs in). @default - no code, the command runs as is */
     readonly codeId?: pulumi.Input<string>;
+    /**
+     * Optional. How AML launches the command: `PyTorch` starts
+     * `processCountPerInstance` processes per node with the torch.distributed
+     * variables set; `None` runs the command once per node, as a plain
+     * (e.g. batch scoring) job. @default "PyTorch"
+     */
+    readonly distribution?: "PyTorch" | "None";
     /** Optional. Nodes the job runs on. @default 2 */
     readonly instanceCount?: number;
     /** Optional. Processes per node: one per GPU, or 1 on CPU nodes. @default 1 */
@@ -87,7 +96,9 @@ function dataIssues(kind: "inputs" | "outputs", data: Readonly<Record<string, Jo
         const at = `${kind}.${name}`;
         v.check(at, DATA_NAME.test(name), "a name of letters, digits and '_', not starting with a digit", name);
         const path = d?.path;
-        const ok = typeof path === "string" && path.length > 0 && !path.split("/").includes("..");
+        // Only known values can be checked; an Output resolves after validation.
+        const pending = pulumi.Output.isInstance(path) || path instanceof Promise;
+        const ok = pending || (typeof path === "string" && path.length > 0 && !path.split("/").includes(".."));
         v.check(`${at}.path`, ok, "a datastore path such as data/train (no '..') or an azureml:// URI", path);
         if (d?.type !== undefined) {
             v.check(
@@ -128,6 +139,15 @@ export function validateTrainingJobArgs(args: TrainingJobArgs): void {
         "an integer from 1 to 128 (one per GPU on GPU nodes)",
         perNode,
     );
+    const distribution = args.distribution ?? "PyTorch";
+    if (v.check("distribution", ["PyTorch", "None"].includes(distribution), 'one of "PyTorch", "None"', distribution)) {
+        v.check(
+            "processCountPerInstance",
+            distribution === "PyTorch" || perNode === 1,
+            'unset or 1 when distribution is "None" (AML starts the command once per node)',
+            perNode,
+        );
+    }
     if (typeof args.environmentId === "string") {
         v.check(
             "environmentId",
@@ -184,7 +204,10 @@ export class TrainingJob extends pulumi.ComponentResource {
 
         const inputs = Object.fromEntries(
             Object.entries(args.inputs ?? {}).map(([key, d]) => {
-                const data = { uri: datastoreUri(d.path), mode: d.mode ?? "ReadOnlyMount" };
+                const data = {
+                    uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
+                    mode: d.mode ?? "ReadOnlyMount",
+                };
                 const typed =
                     d.type === "uri_file"
                         ? { jobInputType: "uri_file" as const, ...data }
@@ -194,7 +217,10 @@ export class TrainingJob extends pulumi.ComponentResource {
         );
         const outputs = Object.fromEntries(
             Object.entries(args.outputs ?? {}).map(([key, d]) => {
-                const data = { uri: datastoreUri(d.path), mode: d.mode ?? "ReadWriteMount" };
+                const data = {
+                    uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
+                    mode: d.mode ?? "ReadWriteMount",
+                };
                 const typed =
                     d.type === "uri_file"
                         ? { jobOutputType: "uri_file" as const, ...data }
@@ -228,10 +254,10 @@ export class TrainingJob extends pulumi.ComponentResource {
                     environmentId: args.environmentId,
                     environmentVariables: plain.environmentVariables,
                     computeId: args.computeId,
-                    distribution: {
-                        distributionType: "PyTorch",
-                        processCountPerInstance: plain.processCountPerInstance,
-                    },
+                    distribution:
+                        (args.distribution ?? "PyTorch") === "PyTorch"
+                            ? { distributionType: "PyTorch", processCountPerInstance: plain.processCountPerInstance }
+                            : undefined,
                     resources: { instanceCount: plain.instanceCount },
                     inputs,
                     outputs,

@@ -1,0 +1,156 @@
+/**
+ * BlobFiles: local files uploaded to a blob container for as long as the
+ * resource exists — how the `aml` run stack hands the scoring script, the
+ * model and a local input to the job.
+ *
+ * Why not `azure-native:storage:Blob`: the provider writes blobs with the
+ * account key, and our storage accounts disable shared keys (Entra ID only;
+ * pulumi/pulumi-azure-native#2015). This dynamic resource uses an Entra
+ * token (scope `https://storage.azure.com/.default`) from the identity the
+ * driver runs as, which therefore needs Storage Blob Data Contributor on the
+ * account (the base stack grants it to `dataScientistPrincipalIds`).
+ *
+ * Files are hashed in the program, so changed content replaces the upload;
+ * the state holds paths and hashes, never contents. The provider functions
+ * are serialized into the provider process: they use only what they require.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+
+/** Larger local files belong in a datastore already (pass an `azureml://` URI), not in a run stack. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+export interface BlobFile {
+    /** Absolute local path. */
+    readonly path: string;
+    /** Hex SHA-256 of the content when the program ran. */
+    readonly sha256: string;
+}
+
+/** What the provider receives (inputs resolved). */
+export interface BlobFilesState {
+    /** Blob endpoint of the account, e.g. `https://stx.blob.core.windows.net/`. */
+    readonly blobEndpoint: string;
+    readonly container: string;
+    /** Folder inside the container, without leading or trailing '/'. */
+    readonly prefix: string;
+    /** Blob name (relative to prefix) → local file. */
+    readonly files: Record<string, BlobFile>;
+    /** Blob name → URL; set by the provider. */
+    readonly urls?: Record<string, string>;
+}
+
+export type TokenSource = (scope: string) => Promise<string>;
+
+/**
+ * The provider. `tokenSource` is for tests that call it directly; in a stack
+ * it is undefined and a DefaultAzureCredential is created in the provider process.
+ */
+export function blobFilesProvider(tokenSource?: TokenSource): pulumi.dynamic.ResourceProvider {
+    async function token(): Promise<string> {
+        if (tokenSource) return tokenSource("https://storage.azure.com/.default");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const identity = require("@azure/identity") as typeof import("@azure/identity");
+        const t = await new identity.DefaultAzureCredential().getToken("https://storage.azure.com/.default");
+        return t.token;
+    }
+    function urlOf(s: BlobFilesState, name: string): string {
+        const base = s.blobEndpoint.endsWith("/") ? s.blobEndpoint : `${s.blobEndpoint}/`;
+        const segments = [s.container, ...s.prefix.split("/"), ...name.split("/")].filter((x) => x.length > 0);
+        return base + segments.map(encodeURIComponent).join("/");
+    }
+    async function send(method: "PUT" | "DELETE", url: string, bearer: string, body?: Buffer): Promise<number> {
+        const headers: Record<string, string> = {
+            authorization: `Bearer ${bearer}`,
+            // Any Blob REST version since 2017-11-09 accepts Entra tokens.
+            "x-ms-version": "2023-11-03",
+            "x-ms-date": new Date().toUTCString(),
+        };
+        if (body) {
+            headers["x-ms-blob-type"] = "BlockBlob";
+            headers["content-type"] = "application/octet-stream";
+        }
+        const response = await fetch(url, { method, headers, body });
+        const text = await response.text();
+        if (response.ok || (method === "DELETE" && response.status === 404)) return response.status;
+        const code = response.headers.get("x-ms-error-code") ?? "";
+        throw new Error(`${method} ${url} failed with HTTP ${response.status} ${code}: ${text.slice(0, 300)}`);
+    }
+    async function upload(s: BlobFilesState): Promise<BlobFilesState> {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fsp = require("node:fs/promises") as typeof import("node:fs/promises");
+        const bearer = await token();
+        const urls: Record<string, string> = {};
+        for (const [name, file] of Object.entries(s.files)) {
+            await send("PUT", urlOf(s, name), bearer, await fsp.readFile(file.path));
+            urls[name] = urlOf(s, name);
+        }
+        return { ...s, urls };
+    }
+    async function remove(s: BlobFilesState): Promise<void> {
+        const bearer = await token();
+        for (const name of Object.keys(s.files)) await send("DELETE", urlOf(s, name), bearer);
+    }
+    return {
+        async create(inputs: BlobFilesState) {
+            const outs = await upload(inputs);
+            return { id: urlOf(inputs, ""), outs };
+        },
+        async diff(_id: string, olds: BlobFilesState, news: BlobFilesState) {
+            const changes =
+                JSON.stringify({ ...olds, urls: undefined }) !== JSON.stringify({ ...news, urls: undefined });
+            // Any change uploads a fresh set; the old blobs go first so names may repeat.
+            return { changes, replaces: changes ? ["files"] : [], deleteBeforeReplace: true };
+        },
+        async delete(_id: string, olds: BlobFilesState) {
+            await remove(olds);
+        },
+    };
+}
+
+export interface BlobFilesArgs {
+    /** Required. Blob endpoint of the storage account (`https://<account>.blob.core.windows.net/`). */
+    readonly blobEndpoint: pulumi.Input<string>;
+    /** Required. Existing container. */
+    readonly container: pulumi.Input<string>;
+    /** Required. Folder for the files, e.g. `runs/<stack>`. */
+    readonly prefix: string;
+    /** Required. Blob name → absolute local path; each file at most 256 MiB. */
+    readonly files: Readonly<Record<string, string>>;
+}
+
+/** Hashes a local file, refusing one too large to pass through a run stack. */
+export function describeLocalFile(path: string): BlobFile {
+    const size = fs.statSync(path).size;
+    if (size > MAX_UPLOAD_BYTES) {
+        throw new Error(
+            `${path} is ${size} bytes; files above ${MAX_UPLOAD_BYTES} bytes are not uploaded per run: ` +
+                "put it in a datastore and pass its azureml:// URI",
+        );
+    }
+    return { path, sha256: createHash("sha256").update(fs.readFileSync(path)).digest("hex") };
+}
+
+export class BlobFiles extends pulumi.dynamic.Resource {
+    /** Blob name → URL. */
+    declare readonly urls: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: BlobFilesArgs, opts?: pulumi.CustomResourceOptions) {
+        const files = Object.fromEntries(Object.entries(args.files).map(([n, p]) => [n, describeLocalFile(p)]));
+        super(
+            blobFilesProvider(),
+            name,
+            {
+                blobEndpoint: args.blobEndpoint,
+                container: args.container,
+                prefix: args.prefix.replace(/^\/+|\/+$/g, ""),
+                files,
+                urls: undefined,
+            },
+            opts,
+            "customai-azure",
+            "BlobFiles",
+        );
+    }
+}

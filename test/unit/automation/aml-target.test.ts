@@ -1,0 +1,357 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ValidationError } from "../../../components/common/validation";
+import { validateTrainingJobArgs } from "../../../components/training/training-job";
+import { ArmClient } from "../../../automation/azure/arm";
+import { BlobFilesState, blobFilesProvider } from "../../../automation/azure/blob-files";
+import { amlJobResourceId } from "../../../automation/azure/job-monitor";
+import { JobStatus } from "../../../automation/events";
+import { ResolvedRunSpec, resolveRunSpec } from "../../../automation/spec";
+import { amlCommand, amlRunOutputs, createAmlTarget } from "../../../automation/targets/aml";
+import { TargetContext } from "../../../automation/targets/types";
+import { MockRecorder, settle, unwrapSecrets, useMocks, valueOf } from "../../harness/mocks";
+import { FakeArm, FakeCredential, jobBody, startFakeArm } from "./fake-arm";
+
+const STACK_REF = "pulumi:pulumi:StackReference";
+const BLOB_FILES = "pulumi-nodejs:dynamic/customai-azure:BlobFiles";
+const COMPUTE = "azure-native:machinelearningservices:Compute";
+const JOB = "azure-native:machinelearningservices:Job";
+const BLOB = "https://stbase.blob.core.windows.net/";
+const BASE_OUTPUTS = {
+    resourceGroupName: "rg-ml-prod",
+    workspaceName: "mlw-ml-prod-abc123",
+    location: "westeurope",
+    blobEndpoint: BLOB,
+    storageAccountName: "stbase",
+};
+
+let dir: string;
+before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aml-target-"));
+    fs.writeFileSync(path.join(dir, "model.json"), '{"format":"logreg-v1","features":["a"],"coefficients":[1]}');
+    fs.writeFileSync(path.join(dir, "data.csv"), "id,a\n1,0.5\n");
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function spec(overrides: Partial<ResolvedRunSpec> = {}, aml: Record<string, unknown> = {}): ResolvedRunSpec {
+    const resolved = resolveRunSpec(
+        {
+            series: "nightly-churn",
+            target: "aml",
+            input: path.join(dir, "data.csv"),
+            model: path.join(dir, "model.json"),
+            timeoutMinutes: 30,
+            config: { region: "emea" },
+            secrets: { apiKey: "s3cret-value" },
+            aml: {
+                subscriptionId: "00000000-0000-0000-0000-000000000001",
+                resourceGroup: "rg-ml-prod",
+                baseStack: "organization/platform/prod",
+                maxNodes: 4,
+                priority: "LowPriority",
+                ...aml,
+            },
+        },
+        dir,
+    );
+    return { ...resolved, ...overrides };
+}
+
+function context(s: ResolvedRunSpec, extra: Partial<TargetContext> = {}): TargetContext {
+    return {
+        runId: "run-1",
+        stackName: "nightly-churn-20261102t020000z",
+        spec: s,
+        workDir: path.join(dir, "work"),
+        outputDir: path.join(dir, "out"),
+        python: "python3",
+        signal: new AbortController().signal,
+        onStatus: () => undefined,
+        onJobOutput: () => undefined,
+        ...extra,
+    };
+}
+
+/** Mocks the base stack and the upload's provider outputs (URLs per blob, as the provider computes them). */
+function mockBaseStack(recorder: MockRecorder): void {
+    recorder.outputsFor(STACK_REF, () => ({ outputs: BASE_OUTPUTS, secretOutputNames: [] }));
+    recorder.outputsFor(BLOB_FILES, (inputs) => {
+        const state = inputs as unknown as BlobFilesState;
+        const urls = Object.fromEntries(
+            Object.keys(state.files).map((n) => [n, `${state.blobEndpoint}${state.container}/${state.prefix}/${n}`]),
+        );
+        return { urls };
+    });
+}
+
+describe("aml target program under mocks", () => {
+    let recorder: MockRecorder;
+    beforeEach(async () => {
+        recorder = await useMocks("customai-runs", "nightly-churn-20261102t020000z");
+    });
+
+    it("reads the base stack, uploads script, model and input, and submits a Spot scoring job on a 0-4 node cluster", async () => {
+        const ctx = context(spec());
+        const outputs = (await createAmlTarget().program(ctx)()) as Record<string, pulumi.Output<string> | string>;
+        await settle(recorder);
+
+        assert.equal(recorder.one(STACK_REF).inputs.name, "organization/platform/prod");
+
+        const upload = recorder.one(BLOB_FILES).inputs;
+        assert.equal(upload.blobEndpoint, BLOB);
+        assert.equal(upload.container, "data");
+        assert.equal(upload.prefix, "batch-runs/nightly-churn/nightly-churn-20261102t020000z/inputs");
+        assert.deepEqual(Object.keys(upload.files).sort(), ["input.csv", "model.json", "score.py"]);
+        assert.equal(upload.files["score.py"].path, ctx.spec.script, "the local target's script is uploaded");
+        assert.match(upload.files["model.json"].sha256, /^[0-9a-f]{64}$/);
+        assert.equal(typeof upload.__provider, "string", "the upload provider serialized");
+
+        const compute = recorder.one(COMPUTE).inputs;
+        assert.equal(compute.resourceGroupName, "rg-ml-prod");
+        assert.equal(compute.workspaceName, "mlw-ml-prod-abc123");
+        assert.equal(compute.location, "westeurope");
+        assert.deepEqual(compute.properties.properties.scaleSettings, {
+            minNodeCount: 0,
+            maxNodeCount: 4,
+            nodeIdleTimeBeforeScaleDown: "PT120S",
+        });
+        assert.equal(compute.properties.properties.vmPriority, "LowPriority");
+        assert.equal(compute.properties.properties.vmSize, "Standard_D4s_v5");
+        assert.equal(compute.tags["customai-run"], "run-1");
+
+        const job = recorder.one(JOB).inputs;
+        const props = job.properties;
+        assert.equal(job.workspaceName, "mlw-ml-prod-abc123");
+        assert.equal(props.jobType, "Command");
+        assert.equal(props.distribution, undefined, "a plain job, not a PyTorch launch");
+        assert.deepEqual(props.resources, { instanceCount: 1 });
+        assert.equal(props.computeId, recorder.one(COMPUTE).id);
+        assert.equal(
+            props.command,
+            "python ${{inputs.script}} --model ${{inputs.model}} --input ${{inputs.data}} --output-dir ${{outputs.scores}}",
+        );
+        const prefix = `${BLOB}data/batch-runs/nightly-churn/nightly-churn-20261102t020000z/inputs`;
+        assert.deepEqual(props.inputs, {
+            script: { jobInputType: "uri_file", uri: `${prefix}/score.py`, mode: "Download" },
+            model: { jobInputType: "uri_file", uri: `${prefix}/model.json`, mode: "Download" },
+            data: { jobInputType: "uri_file", uri: `${prefix}/input.csv`, mode: "Download" },
+        });
+        assert.deepEqual(props.outputs, {
+            scores: {
+                jobOutputType: "uri_folder",
+                uri: "azureml://datastores/workspaceblobstore/paths/batch-runs/nightly-churn/nightly-churn-20261102t020000z/",
+                mode: "ReadWriteMount",
+            },
+        });
+        assert.deepEqual(props.identity, { identityType: "UserIdentity" });
+        assert.deepEqual(props.limits, { jobLimitsType: "Command", timeout: "PT1800S" });
+        assert.deepEqual(props.environmentVariables, { CUSTOMAI_CONFIG_REGION: "emea" });
+        assert.equal(props.experimentName, "customai-nightly-churn");
+        assert.ok(!JSON.stringify(unwrapSecrets(recorder.resources)).includes("s3cret-value"), "secrets stay out");
+
+        assert.equal(await valueOf(pulumi.output(outputs.jobId)), recorder.one(JOB).id);
+        assert.ok(outputs.jobName);
+    });
+
+    it("passes a remote input through without uploading it, and keeps a short timeout at AML's one-minute floor", async () => {
+        const ctx = context(spec({ input: "azureml://datastores/data/paths/nightly/input.csv", timeoutMinutes: 0.2 }));
+        await createAmlTarget({ jobIdentity: "Managed" }).program(ctx)();
+        await settle(recorder);
+        assert.deepEqual(Object.keys(recorder.one(BLOB_FILES).inputs.files).sort(), ["model.json", "score.py"]);
+        const props = recorder.one(JOB).inputs.properties;
+        assert.equal(props.inputs.data.uri, "azureml://datastores/data/paths/nightly/input.csv");
+        assert.deepEqual(props.limits, { jobLimitsType: "Command", timeout: "PT60S" });
+        assert.deepEqual(props.identity, { identityType: "Managed" });
+    });
+
+    it("reads the workspace's storage through ARM when the spec names the workspace instead of a base stack", async () => {
+        recorder.onCall("azure-native:machinelearningservices:getWorkspace", (inputs) => ({
+            location: "northeurope",
+            storageAccount: `/subscriptions/s/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/stdirect`,
+        }));
+        const ctx = context(spec({}, { baseStack: undefined, workspaceName: "mlw-direct" }));
+        await createAmlTarget().program(ctx)();
+        await settle(recorder);
+        assert.equal(recorder.count(STACK_REF), 0);
+        assert.equal(recorder.one(BLOB_FILES).inputs.blobEndpoint, "https://stdirect.blob.core.windows.net/");
+        assert.equal(recorder.one(COMPUTE).inputs.workspaceName, "mlw-direct");
+        assert.equal(recorder.one(COMPUTE).inputs.location, "northeurope");
+        assert.equal(recorder.one(JOB).inputs.resourceGroupName, "rg-ml-prod");
+    });
+
+    beforeEach(() => mockBaseStack(recorder));
+});
+
+describe("aml target wait and collect against a fake ARM server", () => {
+    let fake: FakeArm | undefined;
+    afterEach(async () => {
+        await fake?.close();
+        fake = undefined;
+    });
+    const JOB_ID = amlJobResourceId("sub-1", "rg-ml-prod", "mlw-x", "score-job-1");
+    const OUT = "azureml://datastores/workspaceblobstore/paths/batch-runs/nightly-churn/s/";
+
+    it("maps Azure ML statuses to the driver's and collects the output URIs", async () => {
+        const list = ["Queued", "Running", "Completed"];
+        let i = 0;
+        fake = await startFakeArm(() => {
+            const status = list[Math.min(i++, list.length - 1)];
+            const extra =
+                status === "Completed" ? { outputs: { scores: { jobOutputType: "uri_folder", uri: OUT } } } : {};
+            return { status: 200, body: jobBody(status, extra) };
+        });
+        const seen: string[] = [];
+        const target = createAmlTarget({
+            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
+            pollSchedule: () => 10,
+        });
+        const ctx = context(spec(), { onStatus: (s: JobStatus) => seen.push(s) });
+        const stack = { jobId: { value: JOB_ID, secret: false }, outputUri: { value: OUT, secret: false } };
+        const result = await target.wait(ctx, stack);
+        assert.deepEqual(result, { status: "succeeded", detail: undefined });
+        assert.deepEqual(seen, ["starting", "running", "succeeded"]);
+        assert.equal(fake.requests[0].path, JOB_ID);
+        assert.deepEqual(await target.collect(ctx, stack), {
+            predictionsPath: `${OUT}predictions.csv`,
+            metricsPath: `${OUT}metrics.json`,
+        });
+    });
+
+    it("reports the spec timeout as timed-out after canceling the job", async () => {
+        let canceled = false;
+        fake = await startFakeArm((req) => {
+            if (req.method === "POST") canceled = true;
+            return req.method === "POST"
+                ? { status: 202 }
+                : { status: 200, body: jobBody(canceled ? "Canceled" : "Running") };
+        });
+        const seen: string[] = [];
+        const target = createAmlTarget({
+            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
+            pollSchedule: () => 20,
+        });
+        const ctx = context(spec({ timeoutMinutes: 0.005 }), { onStatus: (s: JobStatus) => seen.push(s) });
+        const result = await target.wait(ctx, { jobId: { value: JOB_ID, secret: false } });
+        assert.equal(result.status, "timed-out");
+        assert.match(result.detail ?? "", /timed out after 0.3 s; job canceled/);
+        assert.equal(seen[seen.length - 1], "timed-out");
+        assert.ok(canceled);
+    });
+
+    it("refuses to wait without a job id from the stack", async () => {
+        await assert.rejects(
+            createAmlTarget({ arm: { get: async () => ({}) as never, post: async () => ({}) as never } }).wait(
+                context(spec()),
+                {},
+            ),
+            /no output jobId/,
+        );
+    });
+});
+
+describe("aml target helpers and the upload provider", () => {
+    let fake: FakeArm | undefined;
+    afterEach(async () => {
+        await fake?.close();
+        fake = undefined;
+    });
+
+    it("uploads each file with an Entra token and deletes them again, tolerating a blob already gone", async () => {
+        fake = await startFakeArm((req) => ({
+            status: req.method === "PUT" ? 201 : req.path.endsWith("model.json") ? 404 : 202,
+        }));
+        const provider = blobFilesProvider(async (scope) => {
+            assert.equal(scope, "https://storage.azure.com/.default");
+            return "storage-token";
+        });
+        const state: BlobFilesState = {
+            blobEndpoint: `${fake.endpoint}/`,
+            container: "data",
+            prefix: "batch-runs/s/r/inputs",
+            files: {
+                "model.json": { path: path.join(dir, "model.json"), sha256: "x" },
+                "input.csv": { path: path.join(dir, "data.csv"), sha256: "y" },
+            },
+        };
+        const created = await provider.create!(state);
+        assert.deepEqual(created.outs.urls, {
+            "model.json": `${fake.endpoint}/data/batch-runs/s/r/inputs/model.json`,
+            "input.csv": `${fake.endpoint}/data/batch-runs/s/r/inputs/input.csv`,
+        });
+        const puts = fake.requests.filter((r) => r.method === "PUT");
+        assert.equal(puts.length, 2);
+        assert.equal(puts[1].body, "id,a\n1,0.5\n");
+        assert.equal(puts[0].authorization, "Bearer storage-token");
+        assert.equal(puts[0].headers["x-ms-blob-type"], "BlockBlob");
+        await provider.delete!(created.id, created.outs);
+        assert.deepEqual(
+            fake.requests.filter((r) => r.method === "DELETE").map((r) => r.path),
+            ["/data/batch-runs/s/r/inputs/model.json", "/data/batch-runs/s/r/inputs/input.csv"],
+        );
+    });
+
+    it("fails an upload the storage account refuses, naming the status and error code", async () => {
+        fake = await startFakeArm(() => ({
+            status: 403,
+            headers: { "x-ms-error-code": "AuthorizationPermissionMismatch" },
+            body: "This request is not authorized to perform this operation using this permission.",
+        }));
+        const provider = blobFilesProvider(async () => "t");
+        await assert.rejects(
+            provider.create!({
+                blobEndpoint: fake.endpoint,
+                container: "data",
+                prefix: "p",
+                files: { "m.json": { path: path.join(dir, "model.json"), sha256: "x" } },
+            }),
+            /PUT .*\/data\/p\/m\.json failed with HTTP 403 AuthorizationPermissionMismatch/,
+        );
+    });
+
+    it("builds the command without the driver-watching switch, adding the wait when asked", () => {
+        assert.doesNotMatch(amlCommand(0), /watch-pid|wait-seconds/);
+        assert.match(amlCommand(5), / --wait-seconds 5$/);
+    });
+
+    it("reports predictions and metrics inside the job's output folder", () => {
+        assert.deepEqual(amlRunOutputs({ scores: "azureml://x/paths/o" }), {
+            predictionsPath: "azureml://x/paths/o/predictions.csv",
+            metricsPath: "azureml://x/paths/o/metrics.json",
+        });
+        assert.throws(() => amlRunOutputs({}), /no `scores` output/);
+    });
+
+    it("refuses per-process launches for a plain job", () => {
+        assert.throws(
+            () =>
+                validateTrainingJobArgs({
+                    resourceGroupName: "rg",
+                    workspaceName: "ws",
+                    computeId: "/subscriptions/s/c",
+                    environmentId: "azureml://registries/azureml/environments/sklearn-1.5/labels/latest",
+                    command: "python score.py",
+                    distribution: "None",
+                    instanceCount: 1,
+                    processCountPerInstance: 4,
+                }),
+            (err: unknown) => err instanceof ValidationError && err.fields.join() === "processCountPerInstance",
+        );
+    });
+});
+
+describe("aml target end to end (engine)", () => {
+    it("runs a batch on Azure ML through the runner", function () {
+        // Needs an Azure subscription, a deployed base stack and the azure-native plugin: none exist here.
+        const ready = process.env.AZURE_SUBSCRIPTION_ID && process.env.CUSTOMAI_AML_BASE_STACK;
+        if (!ready) {
+            console.log(
+                "      skipped: set AZURE_SUBSCRIPTION_ID and CUSTOMAI_AML_BASE_STACK with Azure credentials to run it",
+            );
+            this.skip();
+        }
+        assert.fail("the end-to-end aml run belongs to `npm run test:azure`; not implemented in the unit tier");
+    });
+});
