@@ -2,6 +2,7 @@
  * Bookkeeping of one run: phase timings and events, redacted engine output,
  * and short error summaries. Kept apart from the runner's control flow.
  */
+import { classifyAzureError } from "./azure/errors";
 import { Stack } from "@pulumi/pulumi/automation";
 import { lineSplitter, RunEvent, RunEvents, RunListener, RunPhase } from "./events";
 import { redact } from "./records";
@@ -114,5 +115,17 @@ export function summarizeError(err: unknown): string {
         .map((l) => l.trim())
         .filter((l) => l.length > 0 && !NOISE.test(l));
     const errors = lines.filter((l) => /^error:/i.test(l));
-    return (errors.length > 0 ? errors.slice(0, 3) : lines.slice(0, 4)).join(" | ");
+    const summary = (errors.length > 0 ? errors.slice(0, 3) : lines.slice(0, 4)).join(" | ");
+    return azureLimitSummary(summary) ?? summary;
+}
+
+/**
+ * Quota and capacity refusals reach us as provider text such as
+ * `Code="OperationNotAllowed" Message="… Current Limit: 0, Current Usage: 0, Additional Required: 4"`;
+ * they get the readable form (numbers and what to do) instead. Pure.
+ */
+export function azureLimitSummary(text: string): string | undefined {
+    const code = /Code="?([A-Za-z]+)"?/.exec(text)?.[1];
+    const classified = classifyAzureError({ code, message: text });
+    return classified.kind === "quota" || classified.kind === "capacity" ? classified.summary : undefined;
 }

@@ -1,0 +1,37 @@
+import * as assert from "node:assert/strict";
+import { azureLimitSummary, summarizeError } from "../../../automation/run-state";
+
+describe("run error summaries", () => {
+    it("turns a quota refusal from the provider into limit, usage, required and what to request", () => {
+        const engineError = new Error(
+            [
+                "code: 255",
+                "stdout: Updating (nightly-20261129T010000000Z):",
+                "error: azure-native:machinelearningservices:Compute resource 'cluster': Code=\"OperationNotAllowed\" " +
+                    'Message="Operation could not be completed as it results in exceeding approved standardNCASv3_T4Family ' +
+                    "Cores quota. Additional details - Deployment Model: Resource Manager, Location: westeurope, Current Limit: 0, " +
+                    'Current Usage: 0, Additional Required: 4, (Minimum) New Limit Required: 4."',
+            ].join("\n"),
+        );
+        const summary = summarizeError(engineError);
+        assert.match(summary, /standardNCASv3_T4Family/);
+        assert.match(summary, /limit 0/);
+        assert.match(summary, /needs 4 more/);
+        assert.match(summary, /quota increase/i);
+        assert.match(summary, /Retrying will not help/);
+    });
+
+    it("says how to get around a size that is not offered", () => {
+        const summary = azureLimitSummary(
+            'error: Code="SkuNotAvailable" Message="The requested size for resource is currently not available in location \'westeurope\'"',
+        );
+        assert.ok(summary);
+        assert.match(summary, /another size, zone or region/);
+    });
+
+    it("leaves other errors as the CLI's error lines", () => {
+        const summary = summarizeError(new Error("stdout: x\nerror: update failed\nerror: boom"));
+        assert.equal(summary, "error: update failed | error: boom");
+        assert.equal(azureLimitSummary("error: update failed"), undefined);
+    });
+});
