@@ -22,7 +22,7 @@ import { DEFAULT_PYTHON } from "./sample/sample";
 import { acquireSeriesLock, HeldSeriesLock } from "./series-lock";
 import { resolveRunSpec, ResolvedRunSpec, RunSpec, validateRunSpec } from "./spec";
 import { disposeStack, recoverSeries, runProjectWorkspace } from "./stacks";
-import { TargetContext, targetFor } from "./targets";
+import { RunTargetOverrides, TargetContext, targetFor } from "./targets";
 
 export { RunAbortedError } from "./run-state";
 
@@ -39,6 +39,14 @@ export interface RunnerOptions {
     readonly retry?: RetryPolicy;
     /** Optional. Base of relative paths in the spec. @default - process.cwd() */
     readonly cwd?: string;
+    /**
+     * Optional. Target implementations that replace the built-in ones for the
+     * spec's `target` name, so embedders (and benchmarks) can run their own
+     * program, job and collection on the driver's stack lifecycle. The spec is
+     * still validated as usual, so the key must be a valid target name.
+     * @default - the built-in targets (`targetFor`)
+     */
+    readonly targets?: RunTargetOverrides;
     /** Optional. Aborts the run; the stack is still destroyed. @default - never aborted */
     readonly signal?: AbortSignal;
     /** Optional. Receives the run's events. @default - none */
@@ -91,7 +99,7 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     const startedAt = new Date();
     const validateStarted = Date.now();
     const spec = resolveRunSpec(validateRunSpec(input), options.cwd);
-    const target = targetFor(spec.target);
+    const target = targetFor(spec.target, options.targets);
     const state = new RunState(runId, spec.series, options.onEvent, Object.values(spec.secrets));
     // Reported once the series is known to be valid, so listeners never see events of a rejected spec.
     state.phases.validate = Date.now() - validateStarted;

@@ -341,4 +341,3 @@ describe("aml target helpers and the upload provider", () => {
         );
     });
 });
-

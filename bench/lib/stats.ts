@@ -1,0 +1,29 @@
+/** Small statistics and formatting helpers shared by the benchmarks. Pure. */
+
+/** Median of `values` (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+    if (values.length === 0) return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** `1234 ms` style, rounded. */
+export const ms = (value: number): string => `${Math.round(value)} ms`;
+
+/** Mebibytes with one decimal. */
+export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** A ratio with two decimals and a verdict against its goal. */
+export function ratioLine(label: string, ratio: number, goal: number): string {
+    return `${label}: ${ratio.toFixed(2)} (goal ≤ ${goal}: ${ratio <= goal ? "met" : "NOT met"})`;
+}
+
+/** Reads a `--name value` flag as an integer of at least `min`; throws naming the flag when it is not. */
+export function intFlag(argv: readonly string[], name: string, fallback: number, min = 1): number {
+    const at = argv.indexOf(`--${name}`);
+    if (at < 0) return fallback;
+    const value = Number(argv[at + 1]);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer of at least ${min}`);
+    return value;
+}
