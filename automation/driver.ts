@@ -4,11 +4,13 @@
  * processes) while runs of different series proceed concurrently, and fans
  * every run's events out to its listeners.
  */
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { EngineSettings, pulumiCommand } from "./engine";
 import { RunEvents, RunListener } from "./events";
 import { RunRecord } from "./records";
 import { runBatch, RunnerOptions, runPaths, RunPaths } from "./runner";
 import { SeriesQueue } from "./series-queue";
-import { RunSpec } from "./spec";
+import { fileExists, RunSpec, runSpecIssues } from "./spec";
 
 /** Settings shared by every run of a driver (see RunnerOptions for each default). */
 export type DriverOptions = Omit<RunnerOptions, "signal" | "onEvent">;
@@ -24,6 +26,12 @@ export interface RunOptions {
 export class Driver {
     private readonly queue = new SeriesQueue();
     private readonly events = new RunEvents();
+    /**
+     * The CLI, looked up by the first run that needs it and shared by every later one: a lookup starts a
+     * `pulumi version` process, a cost each run would otherwise pay again. Per instance, so drivers with
+     * different `pulumiRoot`s never share one.
+     */
+    private command?: Promise<PulumiCommand>;
 
     constructor(private readonly options: DriverOptions = {}) {}
 
@@ -38,6 +46,15 @@ export class Driver {
     }
 
     /**
+     * True while a run of `series` is queued or running in this driver, whoever
+     * started it. Runs in other drivers or processes are not seen here (the
+     * series lock refuses those).
+     */
+    isBusy(series: string): boolean {
+        return this.queue.isActive(series);
+    }
+
+    /**
      * Runs `spec` after the earlier runs of its series. Resolves with the
      * record (succeeded, failed or aborted); rejects for an invalid spec.
      */
@@ -48,8 +65,31 @@ export class Driver {
         if (options.onEvent) runEvents.on(options.onEvent);
         // An invalid series still gets a queue key; runBatch rejects it before anything happens.
         const key = typeof spec?.series === "string" ? spec.series : "";
-        return this.queue.run(key, () =>
-            runBatch(spec, { ...this.options, signal: options.signal, onEvent: (e) => runEvents.emit(e) }),
+        return this.queue.run(key, async () =>
+            runBatch(spec, {
+                ...this.options,
+                engine: await this.engineFor(spec),
+                signal: options.signal,
+                onEvent: (e) => runEvents.emit(e),
+            }),
         );
+    }
+
+    /**
+     * The engine settings of one run, carrying the driver's CLI. A spec that
+     * runBatch will reject skips the lookup, so it still starts no process. A
+     * failed lookup is not kept: runBatch looks again and records the error as
+     * it always did, and a CLI installed meanwhile is found by the next run.
+     */
+    private async engineFor(spec: RunSpec): Promise<EngineSettings | undefined> {
+        const engine = this.options.engine;
+        if (engine?.pulumiCommand || runSpecIssues(spec, fileExists, this.options.cwd).length > 0) return engine;
+        this.command ??= pulumiCommand(engine);
+        try {
+            return { ...engine, pulumiCommand: await this.command };
+        } catch {
+            this.command = undefined;
+            return engine;
+        }
     }
 }

@@ -35,6 +35,13 @@ export interface EngineSettings {
     readonly pulumiHome?: string;
     /** Optional. Extra environment for the engine and the providers it starts. @default {} */
     readonly env?: Readonly<Record<string, string>>;
+    /**
+     * Optional. The CLI, already looked up with `pulumiCommand(settings)` from the same `pulumiRoot`.
+     * Each lookup starts a `pulumi version` process, so a long-lived caller (a `Driver`, the CLI after its
+     * preflight) looks it up once and passes it here instead of paying for one at every run.
+     * @default - looked up in `<pulumiRoot>/bin` by every `workspaceOptions` call
+     */
+    readonly pulumiCommand?: PulumiCommand;
 }
 
 /** The default file backend inside the project. */
@@ -112,9 +119,12 @@ export async function pulumiCommand(settings: EngineSettings = {}): Promise<Pulu
     }
 }
 
-/** Options for `LocalWorkspace.create…` with the CLI, backend, secrets and offline switches set. */
+/**
+ * Options for `LocalWorkspace.create…` with the CLI, backend, secrets and offline switches set. Uses
+ * `settings.pulumiCommand` when given, else looks the CLI up (one `pulumi version` process).
+ */
 export async function workspaceOptions(settings: EngineSettings = {}): Promise<LocalWorkspaceOptions> {
     const envVars = engineEnv(settings);
     ensureBackend(envVars.PULUMI_BACKEND_URL);
-    return { pulumiCommand: await pulumiCommand(settings), envVars };
+    return { pulumiCommand: settings.pulumiCommand ?? (await pulumiCommand(settings)), envVars };
 }

@@ -20,7 +20,7 @@ import { RUN_PROJECT, runStackName } from "./run-names";
 import { RunAbortedError, RunState, summarizeError } from "./run-state";
 import { DEFAULT_PYTHON } from "./sample/sample";
 import { acquireSeriesLock, HeldSeriesLock } from "./series-lock";
-import { resolveRunSpec, ResolvedRunSpec, RunSpec, validateRunSpec } from "./spec";
+import { fileExists, resolveRunSpec, ResolvedRunSpec, RunSpec, validateRunSpec } from "./spec";
 import { disposeStack, recoverSeries, runProjectWorkspace } from "./stacks";
 import { RunTargetOverrides, TargetContext, targetFor } from "./targets";
 
@@ -98,7 +98,9 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     const runId = randomUUID();
     const startedAt = new Date();
     const validateStarted = Date.now();
-    const spec = resolveRunSpec(validateRunSpec(input), options.cwd);
+    // One base for both, so validation checks the files the run will read.
+    const cwd = options.cwd ?? process.cwd();
+    const spec = resolveRunSpec(validateRunSpec(input, fileExists, cwd), cwd);
     const target = targetFor(spec.target, options.targets);
     const state = new RunState(runId, spec.series, options.onEvent, Object.values(spec.secrets));
     // Reported once the series is known to be valid, so listeners never see events of a rejected spec.

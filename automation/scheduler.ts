@@ -2,8 +2,9 @@
  * Recurring batch runs on a cron schedule, as a thin layer over the driver.
  *
  * A schedule is one series of runs: a tick that arrives while the previous
- * run of the schedule is still going is skipped (and reported), never queued,
- * so a slow night cannot pile up a backlog of runs. Aborting the signal stops
+ * run of the schedule is still going, or while the driver has a run of the
+ * series queued or running for another caller, is skipped (and reported),
+ * never queued, so a slow night cannot pile up a backlog of runs. Aborting the signal stops
  * the ticks and aborts the run in progress through its AbortSignal; the
  * promise resolves once that run has torn its stack down. Nothing here
  * touches process-wide state.
@@ -14,6 +15,7 @@ import { Driver } from "./driver";
 import { RunEvent } from "./events";
 import { RunRecord, RunStatus } from "./records";
 import { summarizeError } from "./run-state";
+import { ScheduleLoop } from "./schedule-loop";
 import { RunSpec, runSpecIssues } from "./spec";
 import { targetFor } from "./targets";
 
@@ -56,7 +58,12 @@ export type ScheduleStopReason = "aborted" | "max-runs" | "schedule-ended";
 export type TickEvent =
     | (TickEventBase & { readonly type: "tick-scheduled" })
     | (TickEventBase & { readonly type: "tick-started" })
-    | (TickEventBase & { readonly type: "tick-skipped"; readonly reason: string; readonly runningTick: number })
+    | (TickEventBase & {
+          readonly type: "tick-skipped";
+          readonly reason: string;
+          /** The tick of this schedule whose run is still going; absent when the driver is busy for another caller. */
+          readonly runningTick?: number;
+      })
     | (TickEventBase & { readonly type: "tick-finished"; readonly status: RunStatus; readonly record: RunRecord })
     /** The run was rejected before any stack existed: invalid spec, unavailable target, failing spec factory. */
     | (TickEventBase & { readonly type: "tick-failed"; readonly error: string })
@@ -75,8 +82,11 @@ export type ScheduleListener = (event: ScheduleEvent) => void;
 export interface ScheduleOptions extends ScheduleArgs {
     /** Required. The spec of every run, or a factory called at each tick that is not skipped. */
     readonly spec: RunSpec | SpecFactory;
-    /** Required. Runs the batches (a `Driver`, or anything with its `run`). */
-    readonly driver: Pick<Driver, "run">;
+    /**
+     * Required. Runs the batches: a `Driver`, or anything with its `run`. With `isBusy` (a Driver has it), a
+     * tick is also skipped while the driver has a run of the series queued or running for another caller.
+     */
+    readonly driver: Pick<Driver, "run"> & Partial<Pick<Driver, "isBusy">>;
     /** Optional. Stops the schedule and aborts the run in progress. @default - never aborted */
     readonly signal?: AbortSignal;
     /** Optional. Tick events and the events of every run. @default - none */
@@ -157,122 +167,4 @@ export async function scheduleRuns(options: ScheduleOptions): Promise<ScheduleRe
     // A fixed spec cannot become runnable later, so an unavailable target fails now rather than every tick.
     if (fixedSpec !== undefined) targetFor(fixedSpec.target);
     return new ScheduleLoop(options).start();
-}
-
-/** The state of one schedule; lives as long as the promise of `scheduleRuns`. */
-class ScheduleLoop {
-    private readonly records: RunRecord[] = [];
-    private ticks = 0;
-    private started = 0;
-    private skipped = 0;
-    private failed = 0;
-    private nextAt: Date | null = null;
-    private current?: { readonly tick: number; readonly done: Promise<void> };
-    private stopping = false;
-    private job?: Cron;
-
-    constructor(private readonly options: ScheduleOptions) {}
-
-    start(): Promise<ScheduleResult> {
-        const { signal } = this.options;
-        return new Promise((resolve) => {
-            const stop = (reason: ScheduleStopReason) => {
-                if (this.stopping) return;
-                this.stopping = true;
-                this.job?.stop();
-                signal?.removeEventListener("abort", onAbort);
-                // The run in progress sees the same signal, so after an abort this waits for its teardown.
-                void (this.current?.done ?? Promise.resolve()).then(() => {
-                    // An abort during the last run of `maxRuns` still ended the schedule early.
-                    const stoppedBy = signal?.aborted ? "aborted" : reason;
-                    this.emit({
-                        type: "schedule-stopped",
-                        reason: stoppedBy,
-                        ticks: this.ticks,
-                        runs: this.started,
-                        skipped: this.skipped,
-                        at: Date.now(),
-                    });
-                    resolve({
-                        records: this.records,
-                        ticks: this.ticks,
-                        skipped: this.skipped,
-                        failed: this.failed,
-                        stoppedBy,
-                    });
-                });
-            };
-            const onAbort = () => stop("aborted");
-            if (signal?.aborted) return stop("aborted");
-            signal?.addEventListener("abort", onAbort, { once: true });
-            this.job = new Cron(this.options.cron, { timezone: this.options.timezone }, () => {
-                this.onTick(stop);
-            });
-            this.announceNext(stop);
-        });
-    }
-
-    private onTick(stop: (reason: ScheduleStopReason) => void): void {
-        if (this.stopping) return;
-        this.ticks += 1;
-        const tick = this.ticks;
-        const scheduledFor = this.nextAt ?? new Date();
-        if (this.current) {
-            this.skipped += 1;
-            this.emit({
-                type: "tick-skipped",
-                tick,
-                scheduledFor: scheduledFor.toISOString(),
-                reason: `the run of tick ${this.current.tick} is still going`,
-                runningTick: this.current.tick,
-                at: Date.now(),
-            });
-        } else {
-            this.started += 1;
-            // Set before the first await, so a tick that fires meanwhile sees the run as going.
-            const done = this.runTick(tick, scheduledFor).finally(() => {
-                if (this.current?.done === done) this.current = undefined;
-            });
-            this.current = { tick, done };
-            const { maxRuns } = this.options;
-            if (maxRuns !== undefined && this.started >= maxRuns) return stop("max-runs");
-        }
-        this.announceNext(stop);
-    }
-
-    /** Emits the next occurrence, or ends the schedule when there is none. */
-    private announceNext(stop: (reason: ScheduleStopReason) => void): void {
-        this.nextAt = this.job?.nextRun() ?? null;
-        if (this.nextAt === null) return stop("schedule-ended");
-        this.emit({
-            type: "tick-scheduled",
-            tick: this.ticks + 1,
-            scheduledFor: this.nextAt.toISOString(),
-            at: Date.now(),
-        });
-    }
-
-    /** One tick's run. Never rejects: the outcome becomes an event (and a record, once a run started). */
-    private async runTick(tick: number, scheduledFor: Date): Promise<void> {
-        const base = { tick, scheduledFor: scheduledFor.toISOString() };
-        this.emit({ type: "tick-started", ...base, at: Date.now() });
-        try {
-            const { spec, driver, signal, onEvent } = this.options;
-            const runSpec = typeof spec === "function" ? await spec({ tick, scheduledFor }) : spec;
-            const record = await driver.run(runSpec, { signal, onEvent });
-            this.records.push(record);
-            this.emit({ type: "tick-finished", ...base, status: record.status, record, at: Date.now() });
-        } catch (err) {
-            this.failed += 1;
-            this.emit({ type: "tick-failed", ...base, error: summarizeError(err), at: Date.now() });
-        }
-    }
-
-    private emit(event: TickEvent): void {
-        try {
-            this.options.onEvent?.(event);
-        } catch {
-            // A broken listener must not stop the schedule.
-        }
-    }
 }

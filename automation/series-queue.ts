@@ -23,6 +23,11 @@ export class SeriesQueue {
         return result;
     }
 
+    /** True while a task of `key` is queued or running. */
+    isActive(key: string): boolean {
+        return this.tails.has(key);
+    }
+
     /** Keys with queued or running work. */
     get activeKeys(): string[] {
         return [...this.tails.keys()];

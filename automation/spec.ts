@@ -142,11 +142,17 @@ function checkSeries(v: Validator, series: unknown): void {
     );
 }
 
-function checkFile(v: Validator, field: string, value: unknown, probe: FileProbe, allowRemote: boolean): void {
+interface FileCheck {
+    readonly probe: FileProbe;
+    /** Base of relative paths: the one `resolveRunSpec` uses, so a file is checked where it will be read. */
+    readonly cwd: string;
+}
+
+function checkFile(v: Validator, field: string, value: unknown, files: FileCheck, allowRemote: boolean): void {
     if (!v.check(field, isNonEmptyString(value), "a non-empty path", value)) return;
     const file = value as string;
     if (allowRemote && REMOTE_INPUT_PATTERN.test(file)) return;
-    v.check(field, probe(path.resolve(file)), "an existing file", file);
+    v.check(field, files.probe(path.resolve(files.cwd, file)), "an existing file", file);
 }
 
 function checkStringMap(v: Validator, field: string, value: unknown, secret: boolean): Record<string, unknown> {
@@ -219,9 +225,15 @@ function checkAml(v: Validator, aml: unknown): void {
 
 /**
  * Every problem with a spec, each naming its field. Pure apart from `probe`
- * (which answers "does this file exist"). Secret values never appear in issues.
+ * (which answers "does this file exist"). Relative paths are checked from
+ * `cwd`, the base `resolveRunSpec` is given. Secret values never appear in issues.
  */
-export function runSpecIssues(input: unknown, probe: FileProbe = fileExists): ValidationIssue[] {
+export function runSpecIssues(
+    input: unknown,
+    probe: FileProbe = fileExists,
+    cwd: string = process.cwd(),
+): ValidationIssue[] {
+    const files: FileCheck = { probe, cwd };
     const v = new Validator();
     if (!isRecord(input)) {
         v.check("spec", false, "an object with series, target, input, model and timeoutMinutes", input);
@@ -235,8 +247,8 @@ export function runSpecIssues(input: unknown, probe: FileProbe = fileExists): Va
         `one of ${RUN_TARGETS.join(", ")}`,
         s.target,
     );
-    checkFile(v, "input", s.input, probe, s.target === "aml");
-    checkFile(v, "model", s.model, probe, false);
+    checkFile(v, "input", s.input, files, s.target === "aml");
+    checkFile(v, "model", s.model, files, false);
     if (s.outputDir !== undefined) v.check("outputDir", isNonEmptyString(s.outputDir), "a non-empty path", s.outputDir);
     v.check(
         "timeoutMinutes",
@@ -251,7 +263,7 @@ export function runSpecIssues(input: unknown, probe: FileProbe = fileExists): Va
     for (const key of Object.keys(secrets)) {
         v.check(`secrets.${key}`, !(key in config), "a key not also used in config", key);
     }
-    if (s.script !== undefined) checkFile(v, "script", s.script, probe, false);
+    if (s.script !== undefined) checkFile(v, "script", s.script, files, false);
     if (s.waitSeconds !== undefined) {
         v.check(
             "waitSeconds",
@@ -265,9 +277,12 @@ export function runSpecIssues(input: unknown, probe: FileProbe = fileExists): Va
     return [...v.issues];
 }
 
-/** Throws a ValidationError listing every problem; returns the spec typed when there is none. */
-export function validateRunSpec(input: unknown, probe: FileProbe = fileExists): RunSpec {
-    const issues = runSpecIssues(input, probe);
+/**
+ * Throws a ValidationError listing every problem; returns the spec typed when there is none.
+ * Pass the same `cwd` as to `resolveRunSpec` (@default - process.cwd()).
+ */
+export function validateRunSpec(input: unknown, probe: FileProbe = fileExists, cwd: string = process.cwd()): RunSpec {
+    const issues = runSpecIssues(input, probe, cwd);
     if (issues.length > 0) throw new ValidationError(issues, "run spec");
     return input as RunSpec;
 }

@@ -12,4 +12,4 @@ const path = require("node:path");
 // ts-node looks for a tsconfig from the working directory unless told; a user's own project must not win.
 process.env.TS_NODE_PROJECT = path.join(__dirname, "..", "tsconfig.json");
 require("ts-node/register/transpile-only");
-require("../automation/cli").runProcess(process.argv.slice(2));
+require("../automation/cli/index").runProcess(process.argv.slice(2));

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Driver, DriverOptions } from "../../automation/driver";
+import { PULUMI_DIR } from "../../automation/engine";
 import { RunEvent } from "../../automation/events";
 import { RUN_PROJECT } from "../../automation/run-names";
 import { generateSample, SampleFiles } from "../../automation/sample/sample";
@@ -95,4 +96,33 @@ export async function eventually(predicate: () => boolean, timeoutMs: number, st
         await new Promise((r) => setTimeout(r, stepMs));
     }
     return predicate();
+}
+
+export interface CliLog {
+    /** A Pulumi root whose `bin/pulumi` logs its first argument, then runs the project's CLI. */
+    readonly pulumiRoot: string;
+    /** The first argument of every CLI start so far (`version`, `stack`, `up`, ...), in order. */
+    commands(): string[];
+    dispose(): void;
+}
+
+/** A CLI that logs how it is called, to count the processes a driver starts. */
+export function cliLog(): CliLog {
+    const pulumiRoot = fs.mkdtempSync(path.join(os.tmpdir(), "customai-cli-log-"));
+    const bin = path.join(pulumiRoot, "bin");
+    const log = path.join(pulumiRoot, "commands.log");
+    fs.mkdirSync(bin);
+    const real = path.join(PULUMI_DIR, "bin", "pulumi");
+    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`, {
+        mode: 0o755,
+    });
+    // Dynamic providers are found next to the CLI (on PATH), so the rest of its directory must be there too.
+    for (const entry of fs.readdirSync(path.join(PULUMI_DIR, "bin"))) {
+        if (entry !== "pulumi") fs.symlinkSync(path.join(PULUMI_DIR, "bin", entry), path.join(bin, entry));
+    }
+    return {
+        pulumiRoot,
+        commands: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : []),
+        dispose: () => fs.rmSync(pulumiRoot, { recursive: true, force: true }),
+    };
 }

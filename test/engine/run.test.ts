@@ -1,14 +1,16 @@
 /**
  * One batch run on the local target through the real CLI: success end to end,
- * a failing job, aborts during `up` and during the wait, keepOnFailure, and
- * secrets kept out of records, events and state.
+ * a failing job, aborts during `up` and during the wait, keepOnFailure,
+ * secrets kept out of records, events and state, and the CLI looked up once
+ * per driver rather than once per run.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RunEvent } from "../../automation/events";
 import { readRecords } from "../../automation/records";
-import { eventLog, eventually, makeScratch, processesMatching, readTree, Scratch } from "./helpers";
+import { PULUMI_DIR } from "../../automation/engine";
+import { cliLog, eventLog, eventually, makeScratch, processesMatching, readTree, Scratch } from "./helpers";
 
 const SECRET = "tok-8f2c1d9e-never-print-me";
 
@@ -22,6 +24,32 @@ describe("batch run on the local target (real CLI)", function () {
         scratch = await makeScratch();
     });
     afterEach(() => scratch.cleanup());
+
+    it("looks the CLI up once per driver: two runs, one `pulumi version`", async () => {
+        const log = cliLog();
+        try {
+            // Plugins stay in the project's PULUMI_HOME; only the binary is wrapped.
+            const engine = { ...scratch.driverOptions.engine, pulumiRoot: log.pulumiRoot, pulumiHome: PULUMI_DIR };
+            const driver = scratch.driver({ engine });
+            const spec = {
+                series: "cli-once",
+                target: "local" as const,
+                input: scratch.sample.data,
+                model: scratch.sample.model,
+                timeoutMinutes: 2,
+            };
+            const first = await driver.run(spec);
+            const second = await driver.run(spec);
+            assert.deepEqual([first.status, second.status], ["succeeded", "succeeded"], second.error ?? first.error);
+            const commands = log.commands();
+            assert.equal(commands.filter((c) => c === "version").length, 1, commands.join(", "));
+            // Both runs did go through the wrapped CLI.
+            assert.equal(commands.filter((c) => c === "up").length, 2, commands.join(", "));
+            assert.deepEqual(scratch.stacks(), []);
+        } finally {
+            log.dispose();
+        }
+    });
 
     it("scores the sample end to end and leaves no stack, with secrets in no record, event or state", async () => {
         const { events, listener } = eventLog();

@@ -1,37 +1,90 @@
 /**
- * Run specs: bad ones are rejected by the driver before anything exists (no
- * backend directory, no lock, no record), each error naming its field; good
- * ones get their defaults. Also the pure helpers the runner relies on.
+ * Run specs without the engine: bad ones are rejected by the driver before
+ * anything exists (no backend directory, no runs directory, not even a CLI
+ * lookup), each error naming its field; good ones get their defaults; and
+ * relative paths are checked from the same base they are resolved from.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { ValidationError } from "../../components/common/validation";
-import { lineSplitter } from "../../automation/events";
-import { formatRecord, redact, RunRecord } from "../../automation/records";
-import { backoffDelay, isTransientError, withRetry } from "../../automation/retry";
-import { isRunStackOf, parseRunStackName, runStackName } from "../../automation/run-names";
-import { SeriesQueue } from "../../automation/series-queue";
-import { DEFAULT_AML_MAX_NODES, DEFAULT_SCRIPT, resolveRunSpec, RunSpec, runSpecIssues } from "../../automation/spec";
-import { makeScratch, Scratch } from "./helpers";
+import { Driver } from "../../../automation/driver";
+import {
+    DEFAULT_AML_MAX_NODES,
+    DEFAULT_SCRIPT,
+    fileExists,
+    resolveRunSpec,
+    RunSpec,
+    runSpecIssues,
+    validateRunSpec,
+} from "../../../automation/spec";
+import { ValidationError } from "../../../components/common/validation";
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 
+interface SpecScratch {
+    readonly root: string;
+    readonly backendDir: string;
+    readonly runsDir: string;
+    /** Written by the stand-in CLI each time it is started. */
+    readonly cliLog: string;
+    readonly data: string;
+    readonly model: string;
+    driver(cwd?: string): Driver;
+}
+
+/**
+ * Input and model files (validation only checks that they exist) and a
+ * driver whose CLI is a stand-in that logs every start and fails: a test
+ * that sees the log knows the driver looked for the engine.
+ */
+function makeSpecScratch(): SpecScratch {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "customai-spec-"));
+    const inputs = path.join(root, "inputs");
+    fs.mkdirSync(inputs);
+    const data = path.join(inputs, "data.csv");
+    const model = path.join(inputs, "model.json");
+    fs.writeFileSync(data, "x1,x2\n0.5,1.5\n");
+    fs.writeFileSync(model, JSON.stringify({ intercept: 0, coefficients: { x1: 1, x2: -1 } }));
+    const pulumiRoot = path.join(root, "pulumi");
+    const cliLog = path.join(root, "cli.log");
+    fs.mkdirSync(path.join(pulumiRoot, "bin"), { recursive: true });
+    fs.writeFileSync(path.join(pulumiRoot, "bin", "pulumi"), `#!/bin/sh\necho "$@" >> '${cliLog}'\nexit 1\n`, {
+        mode: 0o755,
+    });
+    const backendDir = path.join(root, "state");
+    const runsDir = path.join(root, "runs");
+    return {
+        root,
+        backendDir,
+        runsDir,
+        cliLog,
+        data,
+        model,
+        driver: (cwd) =>
+            new Driver({
+                runsDir,
+                cwd,
+                engine: { backendUrl: `file://${backendDir}`, passphrase: "unit-test-passphrase", pulumiRoot },
+            }),
+    };
+}
+
 describe("run spec validation (before any stack exists)", function () {
-    let scratch: Scratch;
+    let scratch: SpecScratch;
     let good: RunSpec;
 
-    before(async () => {
-        scratch = await makeScratch("customai-spec-");
+    before(() => {
+        scratch = makeSpecScratch();
         good = {
             series: "nightly",
             target: "local",
-            input: scratch.sample.data,
-            model: scratch.sample.model,
+            input: scratch.data,
+            model: scratch.model,
             timeoutMinutes: 5,
         };
     });
-    after(() => scratch.cleanup());
+    after(() => fs.rmSync(scratch.root, { recursive: true, force: true }));
 
     const aml = { subscriptionId: SUB, resourceGroup: "rg-ml", workspaceName: "mlw-scoring" };
     const cases: [string, (g: RunSpec) => unknown, string][] = [
@@ -103,9 +156,10 @@ describe("run spec validation (before any stack exists)", function () {
                 assert.match(err.message, new RegExp(field.replace(/[.[\]]/g, "\\$&")));
                 return true;
             });
-            // Nothing was touched: no backend directory, no lock, no record.
+            // Nothing was touched: no backend directory, no lock, no record, no CLI started.
             assert.equal(fs.existsSync(scratch.backendDir), false, "the backend was created");
             assert.equal(fs.existsSync(scratch.runsDir), false, "the runs directory was created");
+            assert.equal(fs.existsSync(scratch.cliLog), false, "the Pulumi CLI was started");
         });
     }
 
@@ -141,110 +195,36 @@ describe("run spec validation (before any stack exists)", function () {
         assert.equal(resolved.aml?.priority, "Dedicated");
         assert.equal(resolved.aml?.vmSize, "Standard_D4s_v5");
     });
-});
 
-describe("driver helpers (pure)", () => {
-    it("names run stacks and parses them back, never confusing series that share a prefix", () => {
-        const at = new Date("2026-11-29T02:15:00.123Z");
-        const name = runStackName("a-b", at);
-        assert.equal(name, "a-b-20261129T021500123Z");
-        assert.deepEqual(parseRunStackName(name), { series: "a-b", startedAt: at });
-        assert.equal(isRunStackOf("a-b", name), true);
-        assert.equal(isRunStackOf("a", name), false);
-        assert.equal(parseRunStackName("a-b-20261340T021500123Z"), undefined);
-        assert.equal(parseRunStackName("platform-prod"), undefined);
-    });
+    describe("relative paths", () => {
+        const relative = (g: RunSpec): RunSpec => ({ ...g, input: "data.csv", model: "model.json" });
 
-    it("classifies errors: lock conflicts and throttling are transient, quota and validation are not", () => {
-        assert.equal(isTransientError(new Error("error: the stack is currently locked by 1 lock(s)")), true);
-        assert.equal(isTransientError(new Error("429 TooManyRequests")), true);
-        assert.equal(isTransientError(new Error("read ECONNRESET")), true);
-        assert.equal(
-            isTransientError(
-                new Error("OperationNotAllowed: exceeding approved Standard NCASv3_T4 Family Cores quota"),
-            ),
-            false,
-        );
-        assert.equal(isTransientError(new Error("429 but OutOfQuota")), false);
-        assert.equal(isTransientError(new ValidationError([{ field: "f", rule: "r", value: 1 }])), false);
-        assert.equal(isTransientError(new Error("program failed")), false);
-    });
+        it("are checked from the cwd given, the base resolveRunSpec uses too", () => {
+            const base = path.dirname(scratch.data);
+            assert.notEqual(process.cwd(), base);
+            assert.deepEqual(runSpecIssues(relative(good), fileExists, base), []);
+            const resolved = resolveRunSpec(validateRunSpec(relative(good), fileExists, base), base);
+            assert.equal(resolved.input, scratch.data);
+            assert.equal(resolved.model, scratch.model);
+            // Without a base they are read from the process's working directory, where they are not.
+            const fields = runSpecIssues(relative(good)).map((i) => i.field);
+            assert.deepEqual(fields, ["input", "model"]);
+        });
 
-    it("backs off exponentially with a cap and jitter", () => {
-        const policy = { baseDelayMs: 100, maxDelayMs: 1000 };
-        assert.deepEqual(
-            [1, 2, 3, 4, 5].map((a) => backoffDelay(a, policy, () => 1)),
-            [100, 200, 400, 800, 1000],
-        );
-        assert.deepEqual(
-            [1, 2, 3].map((a) => backoffDelay(a, policy, () => 0)),
-            [50, 100, 200],
-        );
-    });
-
-    it("retries transient errors a bounded number of times and permanent ones never", async () => {
-        let calls = 0;
-        await assert.rejects(
-            withRetry(
-                async () => {
-                    calls++;
-                    throw new Error("the stack is currently locked by 1 lock(s)");
-                },
-                { attempts: 3, baseDelayMs: 1 },
-            ),
-            /locked/,
-        );
-        assert.equal(calls, 3);
-        calls = 0;
-        await assert.rejects(
-            withRetry(
-                async () => {
-                    calls++;
-                    throw new Error("OutOfQuota");
-                },
-                { attempts: 3, baseDelayMs: 1 },
-            ),
-        );
-        assert.equal(calls, 1);
-        assert.equal(
-            await withRetry(async (attempt) => (attempt < 2 ? Promise.reject(new Error("503")) : "ok"), {
-                baseDelayMs: 1,
-            }),
-            "ok",
-        );
-    });
-
-    it("redacts secrets, also JSON-escaped, from record lines", () => {
-        const record = { error: 'token "p@ss\\word" rejected', series: "s" } as unknown as RunRecord;
-        const line = formatRecord(record, ["p@ss\\word", "p@ss"]);
-        assert.ok(!line.includes("p@ss"), line);
-        assert.equal(redact("a-secret-b", ["secret"]), "a-[secret]-b");
-    });
-
-    it("splits chunks into whole lines", () => {
-        const lines: string[] = [];
-        const s = lineSplitter((l) => lines.push(l));
-        s.push("ab");
-        s.push("c\nde\r\nf");
-        s.flush();
-        assert.deepEqual(lines, ["abc", "de", "f"]);
-    });
-
-    it("serializes tasks of one key and runs different keys concurrently", async () => {
-        const queue = new SeriesQueue();
-        const log: string[] = [];
-        const task = (name: string, ms: number) => async () => {
-            log.push(`${name}+`);
-            await new Promise((r) => setTimeout(r, ms));
-            log.push(`${name}-`);
-        };
-        await Promise.all([
-            queue.run("a", task("a1", 30)),
-            queue.run("a", task("a2", 1)),
-            queue.run("b", task("b1", 1)),
-        ]);
-        assert.ok(log.indexOf("a1-") < log.indexOf("a2+"), log.join(" "));
-        assert.ok(log.indexOf("b1-") < log.indexOf("a1-"), log.join(" "));
-        assert.deepEqual(queue.activeKeys, []);
+        it("are checked by the driver from its cwd option, not the process's", async () => {
+            // The timeout is wrong, so the run is rejected before the engine; only the field at fault is named.
+            const driver = scratch.driver(path.dirname(scratch.data));
+            await assert.rejects(driver.run({ ...relative(good), timeoutMinutes: 0 }), (err: unknown) => {
+                assert.ok(err instanceof ValidationError, String(err));
+                assert.deepEqual(err.fields, ["timeoutMinutes"]);
+                return true;
+            });
+            // The same spec from a driver without the option: the files are missing where it looks.
+            await assert.rejects(scratch.driver().run(relative(good)), (err: unknown) => {
+                assert.ok(err instanceof ValidationError, String(err));
+                assert.deepEqual(err.fields, ["input", "model"]);
+                return true;
+            });
+        });
     });
 });

@@ -1,0 +1,49 @@
+/**
+ * What a parsed command line asks for: the `CliCommand` union that parsing
+ * produces and execution consumes, so the two halves meet in one type.
+ */
+import { RunStatus } from "../records";
+
+/** Options of every command. */
+export interface GlobalOptions {
+    readonly json: boolean;
+    /** @default - `CUSTOMAI_RUNS_DIR`, else `<project>/.runs` */
+    readonly runsDir?: string;
+    /** @default - `PULUMI_BACKEND_URL`, else the project's file backend */
+    readonly backendUrl?: string;
+}
+
+/** A run spec as assembled from a file and flags; validateRunSpec decides whether it is one. */
+export type SpecInput = Record<string, unknown>;
+
+/** Default of `runs --tail`. */
+export const DEFAULT_TAIL = 20;
+
+export type CliCommand =
+    /** `--help` or `--version`: print `text`, exit 0. */
+    | { readonly command: "info"; readonly text: string }
+    | { readonly command: "run"; readonly global: GlobalOptions; readonly spec: SpecInput }
+    | {
+          readonly command: "schedule";
+          readonly global: GlobalOptions;
+          readonly cron: string;
+          readonly timezone?: string;
+          readonly maxRuns?: number;
+          readonly spec: SpecInput;
+      }
+    | {
+          readonly command: "runs";
+          readonly global: GlobalOptions;
+          readonly series?: string;
+          readonly status?: RunStatus;
+          readonly tail: number;
+      }
+    | {
+          readonly command: "reap";
+          readonly global: GlobalOptions;
+          readonly olderThanMinutes: number;
+          readonly dryRun: boolean;
+      };
+
+/** The command of the given kind. */
+export type CommandOf<K extends CliCommand["command"]> = Extract<CliCommand, { command: K }>;

@@ -1,0 +1,189 @@
+/**
+ * The commander program: argv → `CliCommand`. Pure apart from reading the
+ * spec file and the `--secret-env` variables; nothing here runs a command.
+ */
+import { Command, CommanderError, Option } from "commander";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../engine";
+import { RunStatus } from "../records";
+import { DEFAULT_REAP_AGE_MINUTES } from "../reaper";
+import { validateSchedule } from "../scheduler";
+import { CliCommand, DEFAULT_TAIL, GlobalOptions } from "./command";
+import { EXIT_CODES_HELP, UsageError } from "./exit-codes";
+import { addSpecOptions, positiveInteger, positiveNumber, SpecFlags, specOf } from "./spec-flags";
+
+const HELP_EPILOG = `${EXIT_CODES_HELP}
+
+Environment: PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) for the secrets provider,
+default: a passphrase kept in <project>/.pulumi/passphrase.`;
+
+const RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "aborted"];
+
+/** Global options; `env` fills what the command line leaves out (read here rather than by commander, so it can be injected). */
+function globalsOf(command: Command, env: NodeJS.ProcessEnv): GlobalOptions {
+    const all = command.optsWithGlobals<{ json?: boolean; runsDir?: string; backendUrl?: string }>();
+    return {
+        json: all.json === true,
+        runsDir: all.runsDir ?? (env.CUSTOMAI_RUNS_DIR || undefined),
+        backendUrl: all.backendUrl ?? (env.PULUMI_BACKEND_URL || undefined),
+    };
+}
+
+function version(): string {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+    return pkg.version;
+}
+
+const SPEC_ARGUMENT = "run spec JSON file; relative paths in it are read from its directory (flags override it)";
+
+/** The flags `schedule` has besides the spec flags. */
+interface ScheduleFlags {
+    readonly timezone?: string;
+    readonly maxRuns?: number;
+}
+
+/** The commander program; `found` receives the parsed command. A fresh one per parse: commander keeps state. */
+function buildProgram(env: NodeJS.ProcessEnv, found: (command: CliCommand) => void, output: string[]): Command {
+    const program = new Command("customai")
+        .description(
+            "Batch scoring runs on ephemeral Pulumi stacks: run once, on a schedule, list runs, reap leftovers.",
+        )
+        .version(version(), "-V, --version", "print the version")
+        .option("--json", "machine-readable output: one JSON document (run, runs, reap), JSON lines (schedule)")
+        .addOption(
+            new Option(
+                "--runs-dir <dir>",
+                "records, outputs, locks and work directories (default: $CUSTOMAI_RUNS_DIR, else <project>/.runs)",
+            ),
+        )
+        .addOption(
+            new Option(
+                "--backend-url <url>",
+                "Pulumi state backend: file://<dir>, azblob://<container> or https://api.pulumi.com " +
+                    "(default: $PULUMI_BACKEND_URL, else file://<project>/.pulumi/state)",
+            ),
+        )
+        .exitOverride()
+        .configureOutput({
+            writeOut: (text) => output.push(text),
+            // Errors travel in the thrown CommanderError; main prints them once.
+            writeErr: () => undefined,
+            outputError: () => undefined,
+        })
+        .configureHelp({ showGlobalOptions: true })
+        .showSuggestionAfterError(true)
+        .addHelpText("afterAll", HELP_EPILOG);
+
+    addSpecOptions(
+        program
+            .command("run")
+            .summary("run one batch on an ephemeral run stack")
+            .description(
+                "Run one batch on a fresh run stack: validate, create, up, wait for the job, collect, destroy. " +
+                    "Progress per phase on stderr, the run record on stdout.",
+            )
+            .argument("[spec]", SPEC_ARGUMENT),
+        env,
+    )
+        .addHelpText(
+            "after",
+            `
+Examples:
+  customai run nightly.json
+  customai run --series churn --target local --input data.csv --model model.json --timeout-minutes 30 \\
+      --config region=westeurope --secret-env apiToken=CHURN_API_TOKEN --json`,
+        )
+        .action((specFile: string | undefined, flags: SpecFlags, command: Command) => {
+            found({ command: "run", global: globalsOf(command, env), spec: specOf(specFile, flags) });
+        });
+
+    addSpecOptions(
+        program
+            .command("schedule")
+            .summary("start runs on a cron schedule, skipping ticks while a run is going")
+            .description(
+                "Start a run at every tick of a cron expression until --max-runs runs started or SIGINT/SIGTERM. " +
+                    "A tick that comes while the previous run is still going is skipped, never queued. " +
+                    "On SIGINT/SIGTERM the run in progress is aborted and its stack destroyed before the process ends.",
+            )
+            .argument("<cron>", "cron expression, quoted: 5 fields, or 6 with leading seconds ('*/30 * * * * *')")
+            .argument("[spec]", SPEC_ARGUMENT)
+            .option("--timezone <zone>", "IANA time zone the expression is read in (default: the host's)")
+            .option("--max-runs <n>", "stop after starting N runs (default: run until stopped)", positiveInteger),
+        env,
+    )
+        .addHelpText(
+            "after",
+            `
+Examples:
+  customai schedule "0 2 * * *" nightly.json --timezone Europe/Paris
+  customai schedule "*/10 * * * * *" nightly.json --max-runs 3 --json`,
+        )
+        .action((cron: string, specFile: string | undefined, flags: SpecFlags & ScheduleFlags, command: Command) => {
+            validateSchedule({ cron, timezone: flags.timezone, maxRuns: flags.maxRuns });
+            found({
+                command: "schedule",
+                global: globalsOf(command, env),
+                cron,
+                timezone: flags.timezone,
+                maxRuns: flags.maxRuns,
+                spec: specOf(specFile, flags),
+            });
+        });
+
+    program
+        .command("runs")
+        .alias("records")
+        .summary("list recorded runs")
+        .description("Run history from the records file, oldest first.")
+        .option("--series <name>", "only runs of this series")
+        .addOption(new Option("--status <status>", "only runs that ended so").choices(RUN_STATUSES))
+        .option("--tail <n>", "the last N matching runs", positiveInteger, DEFAULT_TAIL)
+        .action((flags: { series?: string; status?: RunStatus; tail: number }, command: Command) => {
+            found({ command: "runs", global: globalsOf(command, env), ...flags });
+        });
+
+    program
+        .command("reap")
+        .summary("destroy run stacks past their deadline")
+        .description(
+            "Destroy run stacks that started before a deadline: stacks kept by keepOnFailure and leftovers of " +
+                "crashed runs. Takes each series' lock first, so a live run is never touched.",
+        )
+        .option(
+            "--older-than-minutes <n>",
+            "reap stacks started more than N minutes ago",
+            positiveNumber,
+            DEFAULT_REAP_AGE_MINUTES,
+        )
+        .option("--dry-run", "list what would be reaped, destroy nothing")
+        .action((flags: { olderThanMinutes: number; dryRun?: boolean }, command: Command) => {
+            const { olderThanMinutes, dryRun } = flags;
+            found({ command: "reap", global: globalsOf(command, env), olderThanMinutes, dryRun: dryRun === true });
+        });
+
+    return program;
+}
+
+/**
+ * Parses a command line (without node and the script). Throws a
+ * CommanderError or UsageError for a bad command line, a ValidationError for
+ * an invalid schedule; the spec itself is validated when the command runs.
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
+    let command: CliCommand | undefined;
+    const output: string[] = [];
+    const program = buildProgram(env, (c) => (command = c), output);
+    try {
+        program.parse([...argv], { from: "user" });
+    } catch (err) {
+        if (!(err instanceof CommanderError)) throw err;
+        if (err.exitCode === 0) return { command: "info", text: output.join("") };
+        // Commander shows the help for a missing command; a one-line reason is clearer.
+        if (err.code === "commander.help") throw new UsageError("missing command: one of run, schedule, runs, reap");
+        throw err;
+    }
+    if (!command) throw new UsageError("missing command: one of run, schedule, runs, reap");
+    return command;
+}
