@@ -29,6 +29,11 @@ export interface EngineSettings {
      * random passphrase generated once into `.pulumi/passphrase` (mode 0600)
      */
     readonly passphrase?: string;
+    /**
+     * Optional. Secrets provider of new stacks, e.g. `azurekeyvault://<vault>.vault.azure.net/keys/<key>` so a
+     * team shares access through Key Vault RBAC instead of a passphrase. @default - the passphrase provider
+     */
+    readonly secretsProvider?: string;
     /** Optional. Directory holding `bin/pulumi`. @default - `<project>/.pulumi` */
     readonly pulumiRoot?: string;
     /** Optional. PULUMI_HOME (plugins, workspace settings). @default - the `pulumiRoot` directory */
@@ -126,5 +131,9 @@ export async function pulumiCommand(settings: EngineSettings = {}): Promise<Pulu
 export async function workspaceOptions(settings: EngineSettings = {}): Promise<LocalWorkspaceOptions> {
     const envVars = engineEnv(settings);
     ensureBackend(envVars.PULUMI_BACKEND_URL);
-    return { pulumiCommand: settings.pulumiCommand ?? (await pulumiCommand(settings)), envVars };
+    return {
+        pulumiCommand: settings.pulumiCommand ?? (await pulumiCommand(settings)),
+        envVars,
+        secretsProvider: settings.secretsProvider,
+    };
 }

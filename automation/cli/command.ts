@@ -11,6 +11,8 @@ export interface GlobalOptions {
     readonly runsDir?: string;
     /** @default - `PULUMI_BACKEND_URL`, else the project's file backend */
     readonly backendUrl?: string;
+    /** @default - `PULUMI_SECRETS_PROVIDER`, else the passphrase provider */
+    readonly secretsProvider?: string;
 }
 
 /** A run spec as assembled from a file and flags; validateRunSpec decides whether it is one. */

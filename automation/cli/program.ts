@@ -22,11 +22,17 @@ const RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "aborted"];
 
 /** Global options; `env` fills what the command line leaves out (read here rather than by commander, so it can be injected). */
 function globalsOf(command: Command, env: NodeJS.ProcessEnv): GlobalOptions {
-    const all = command.optsWithGlobals<{ json?: boolean; runsDir?: string; backendUrl?: string }>();
+    const all = command.optsWithGlobals<{
+        json?: boolean;
+        runsDir?: string;
+        backendUrl?: string;
+        secretsProvider?: string;
+    }>();
     return {
         json: all.json === true,
         runsDir: all.runsDir ?? (env.CUSTOMAI_RUNS_DIR || undefined),
         backendUrl: all.backendUrl ?? (env.PULUMI_BACKEND_URL || undefined),
+        secretsProvider: all.secretsProvider ?? (env.PULUMI_SECRETS_PROVIDER || undefined),
     };
 }
 
@@ -62,6 +68,13 @@ function buildProgram(env: NodeJS.ProcessEnv, found: (command: CliCommand) => vo
                 "--backend-url <url>",
                 "Pulumi state backend: file://<dir>, azblob://<container> or https://api.pulumi.com " +
                     "(default: $PULUMI_BACKEND_URL, else file://<project>/.pulumi/state)",
+            ),
+        )
+        .addOption(
+            new Option(
+                "--secrets-provider <url>",
+                "secrets provider of run stacks, e.g. azurekeyvault://<vault>.vault.azure.net/keys/<key> " +
+                    "(default: $PULUMI_SECRETS_PROVIDER, else a passphrase: $PULUMI_CONFIG_PASSPHRASE or .pulumi/passphrase)",
             ),
         )
         .exitOverride()

@@ -4,7 +4,7 @@ import { GlobalOptions } from "../command";
 
 /** The engine settings the global options ask for. Pure. */
 export function engineOf(global: GlobalOptions): EngineSettings {
-    return { backendUrl: global.backendUrl };
+    return { backendUrl: global.backendUrl, secretsProvider: global.secretsProvider };
 }
 
 /**

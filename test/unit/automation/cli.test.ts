@@ -75,7 +75,12 @@ describe("customai command line (pure)", () => {
             assert.equal(cmd.spec.model, path.join(dir, "model.json"));
             assert.equal(cmd.spec.outputDir, "azureml://datastores/out");
             assert.equal(cmd.spec.timeoutMinutes, 30);
-            assert.deepEqual(cmd.global, { json: false, runsDir: undefined, backendUrl: undefined });
+            assert.deepEqual(cmd.global, {
+                json: false,
+                runsDir: undefined,
+                backendUrl: undefined,
+                secretsProvider: undefined,
+            });
         });
 
         it("lets every flag override the file, flag paths staying as given", () => {
@@ -159,27 +164,50 @@ describe("customai command line (pure)", () => {
         it("accepts the global options before or after the command", () => {
             const before = parseCommandLine(["--json", "--runs-dir", "/r", "run", specFile], {});
             const after = parseCommandLine(["run", specFile, "--backend-url", "file:///s", "--json"], {});
-            assert.deepEqual(expectCommand(before, "run").global, { json: true, runsDir: "/r", backendUrl: undefined });
+            assert.deepEqual(expectCommand(before, "run").global, {
+                json: true,
+                runsDir: "/r",
+                backendUrl: undefined,
+                secretsProvider: undefined,
+            });
             assert.deepEqual(expectCommand(after, "run").global, {
                 json: true,
                 runsDir: undefined,
                 backendUrl: "file:///s",
+                secretsProvider: undefined,
             });
         });
     });
 
-    it("takes the runs directory and backend from the environment unless a flag gives them", () => {
-        const env = { CUSTOMAI_RUNS_DIR: "/env/runs", PULUMI_BACKEND_URL: "file:///env/state" };
+    it("takes the runs directory, backend and secrets provider from the environment unless a flag gives them", () => {
+        const env = {
+            CUSTOMAI_RUNS_DIR: "/env/runs",
+            PULUMI_BACKEND_URL: "file:///env/state",
+            PULUMI_SECRETS_PROVIDER: "azurekeyvault://env.vault.azure.net/keys/k",
+        };
         assert.deepEqual(expectCommand(parseCommandLine(["runs"], env), "runs").global, {
             json: false,
             runsDir: "/env/runs",
             backendUrl: "file:///env/state",
+            secretsProvider: "azurekeyvault://env.vault.azure.net/keys/k",
         });
-        const flagged = parseCommandLine(["reap", "--runs-dir", "/flag/runs", "--backend-url", "file:///f"], env);
+        const flagged = parseCommandLine(
+            [
+                "reap",
+                "--runs-dir",
+                "/flag/runs",
+                "--backend-url",
+                "file:///f",
+                "--secrets-provider",
+                "azurekeyvault://flag.vault.azure.net/keys/k",
+            ],
+            env,
+        );
         assert.deepEqual(expectCommand(flagged, "reap").global, {
             json: false,
             runsDir: "/flag/runs",
             backendUrl: "file:///f",
+            secretsProvider: "azurekeyvault://flag.vault.azure.net/keys/k",
         });
     });
 

@@ -1,0 +1,52 @@
+import * as assert from "node:assert/strict";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as fs from "node:fs";
+import { engineOf } from "../../../automation/cli/commands/engine";
+import { engineEnv, resolvePassphrase, workspaceOptions } from "../../../automation/engine";
+
+describe("engine settings", () => {
+    it("passes backend and secrets provider from the command line to the engine", () => {
+        const global = {
+            json: false,
+            backendUrl: "azblob://state",
+            secretsProvider: "azurekeyvault://team.vault.azure.net/keys/pulumi",
+        };
+        assert.deepEqual(engineOf(global), {
+            backendUrl: "azblob://state",
+            secretsProvider: "azurekeyvault://team.vault.azure.net/keys/pulumi",
+        });
+    });
+
+    it("gives workspaces the secrets provider, the backend and the offline switches", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "customai-engine-"));
+        try {
+            const options = await workspaceOptions({
+                backendUrl: `file://${dir}`,
+                passphrase: "p",
+                secretsProvider: "azurekeyvault://team.vault.azure.net/keys/pulumi",
+            });
+            assert.equal(options.secretsProvider, "azurekeyvault://team.vault.azure.net/keys/pulumi");
+            assert.equal(options.envVars?.PULUMI_BACKEND_URL, `file://${dir}`);
+            assert.equal(options.envVars?.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION, "true");
+            assert.equal(options.envVars?.PULUMI_SKIP_UPDATE_CHECK, "true");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("takes the passphrase from settings, then the environment, then a private file it creates once", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "customai-pass-"));
+        try {
+            assert.equal(resolvePassphrase({ passphrase: "given", pulumiRoot: root }, {}), "given");
+            assert.equal(resolvePassphrase({ pulumiRoot: root }, { PULUMI_CONFIG_PASSPHRASE: "env" }), "env");
+            const first = resolvePassphrase({ pulumiRoot: root }, {});
+            assert.equal(resolvePassphrase({ pulumiRoot: root }, {}), first, "the same passphrase every time");
+            assert.ok(first.length >= 24);
+            assert.equal(fs.statSync(path.join(root, "passphrase")).mode & 0o777, 0o600);
+            assert.equal(engineEnv({ pulumiRoot: root }).PULUMI_CONFIG_PASSPHRASE.length > 0, true);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+});
