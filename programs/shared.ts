@@ -4,6 +4,7 @@
  */
 import * as resources from "@pulumi/azure-native/resources";
 import { configChecks, NameParts, resourceName, standardTags } from "../components/common";
+import { MlPlatform } from "../components/platform";
 
 /** The keys every program reads; spread into a program's CONFIG_SPEC. */
 export function baseConfigSpec(defaultWorkload: string) {
@@ -96,4 +97,29 @@ export function createPathBase(path: string, config: BaseConfig): PathBase {
         tags,
     });
     return { parts, tags, resourceGroup };
+}
+
+/** The values of `platformConfigSpec()` once read. */
+export interface PlatformConfig {
+    readonly networkIsolation: boolean;
+    readonly registry: boolean;
+    readonly logRetentionDays: number;
+    readonly logDailyQuotaGb?: number;
+    readonly purgeProtection: boolean;
+    readonly dataScientistPrincipalIds: string[];
+}
+
+/** The MlPlatform of a path, in the path's resource group, configured by `platformConfigSpec()` keys. */
+export function createPlatform(name: string, base: PathBase, config: PlatformConfig): MlPlatform {
+    return new MlPlatform(name, {
+        resourceGroupName: base.resourceGroup.name,
+        location: base.resourceGroup.location,
+        tags: base.tags,
+        networkIsolation: config.networkIsolation,
+        registry: config.registry,
+        logRetentionDays: config.logRetentionDays,
+        logDailyQuotaGb: config.logDailyQuotaGb,
+        purgeProtection: config.purgeProtection,
+        dataScientistPrincipalIds: config.dataScientistPrincipalIds,
+    });
 }

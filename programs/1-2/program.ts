@@ -7,8 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSpec, ValidationError, ValidationIssue, configChecks, readProgramConfig } from "../../components/common";
 import { vmSizeIssues } from "../../components/compute/vm-sizes";
-import { MlPlatform } from "../../components/platform";
-import { baseConfigSpec, createPathBase, platformConfigSpec } from "../shared";
+import { baseConfigSpec, createPathBase, createPlatform, platformConfigSpec } from "../shared";
 import { JobDataArgs, TrainingCluster, TrainingJob, validateTrainingJobArgs } from "../../components/training";
 
 export const DEFAULT_JOB_ENVIRONMENT =
@@ -158,19 +157,10 @@ function jobSpec(c: CrossKeyConfig) {
 
 export async function program(): Promise<Record<string, unknown>> {
     const config = readProgramConfig(CONFIG_SPEC, { crossChecks: crossKeyIssues });
-    const { tags, resourceGroup: group } = createPathBase("1-2", config);
+    const base = createPathBase("1-2", config);
+    const { tags, resourceGroup: group } = base;
     const name = `${config.workload}-${config.environment}`;
-    const platform = new MlPlatform(name, {
-        resourceGroupName: group.name,
-        location: group.location,
-        tags,
-        networkIsolation: config.networkIsolation,
-        registry: config.registry,
-        logRetentionDays: config.logRetentionDays,
-        logDailyQuotaGb: config.logDailyQuotaGb,
-        purgeProtection: config.purgeProtection,
-        dataScientistPrincipalIds: config.dataScientistPrincipalIds,
-    });
+    const platform = createPlatform(name, base, config);
 
     const cluster = new TrainingCluster(`${name}-cluster`, {
         resourceGroupName: group.name,

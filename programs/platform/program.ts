@@ -4,8 +4,7 @@
  * their own workspace, storage and registry.
  */
 import { ConfigSpec, readProgramConfig } from "../../components/common";
-import { MlPlatform } from "../../components/platform";
-import { baseConfigSpec, createPathBase, platformConfigSpec } from "../shared";
+import { baseConfigSpec, createPathBase, createPlatform, platformConfigSpec } from "../shared";
 
 export const CONFIG_SPEC = {
     ...baseConfigSpec("ml"),
@@ -14,19 +13,9 @@ export const CONFIG_SPEC = {
 
 export async function program(): Promise<Record<string, unknown>> {
     const config = readProgramConfig(CONFIG_SPEC);
-    const { tags, resourceGroup } = createPathBase("platform", config);
-
-    const platform = new MlPlatform(`${config.workload}-${config.environment}`, {
-        resourceGroupName: resourceGroup.name,
-        location: resourceGroup.location,
-        tags,
-        networkIsolation: config.networkIsolation,
-        registry: config.registry,
-        logRetentionDays: config.logRetentionDays,
-        logDailyQuotaGb: config.logDailyQuotaGb,
-        purgeProtection: config.purgeProtection,
-        dataScientistPrincipalIds: config.dataScientistPrincipalIds,
-    });
+    const base = createPathBase("platform", config);
+    const { resourceGroup } = base;
+    const platform = createPlatform(`${config.workload}-${config.environment}`, base, config);
 
     return {
         resourceGroupName: resourceGroup.name,
