@@ -14,7 +14,7 @@ import { ValidationError } from "../../../components/common/validation";
 /**
  * One name checked against one kind. `broken` lists, in order, the rule every
  * issue must state (as a pattern over the issue's `rule` text); absent means
- * the name is valid. Rules come from the naming table in docs/azure-facts.md.
+ * the name is valid. Rules come from Azure's "Naming rules and restrictions for Azure resources".
  */
 interface NameCase {
     readonly kind: ResourceKind;
@@ -537,7 +537,7 @@ const CASES: readonly NameCase[] = [
     },
 ];
 
-/** Length bounds straight from the naming table in docs/azure-facts.md. */
+/** Length bounds straight from Azure's naming rules, written out independently of NAME_RULES. */
 const DOCUMENTED_LENGTHS: Partial<Record<ResourceKind, [number, number]>> = {
     resourceGroup: [1, 90],
     storageAccount: [3, 24],

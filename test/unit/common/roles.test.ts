@@ -89,7 +89,7 @@ describe("roleAssignmentName", () => {
 
 describe("BUILT_IN_ROLES", () => {
     it("holds the documented role definition ids", () => {
-        // From the built-in role list in docs/azure-facts.md.
+        // From Azure's list of built-in roles, written out independently of BUILT_IN_ROLES.
         assert.deepEqual(BUILT_IN_ROLES, {
             Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
             StorageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
