@@ -4,6 +4,7 @@
  * naming its field) and `resolveRunSpec` fills the defaults; both run before
  * any stack exists, so a typo never costs a provisioned cluster.
  */
+import { vmSizeIssues } from "../components/compute/vm-sizes";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { nameIssues } from "../components/common/naming";
@@ -33,7 +34,6 @@ const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** `organization/project/stack` (Pulumi Cloud) or `project/stack` style references; at least two parts. */
 const STACK_REF_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){1,2}$/;
 /** Azure VM sizes look like `Standard_D4s_v5`; the region decides which exist, so only the shape is checked. */
-const VM_SIZE_PATTERN = /^(Standard|Basic)_[A-Za-z0-9_]+$/;
 /** Remote inputs the `aml` target accepts besides local files. */
 const REMOTE_INPUT_PATTERN = /^(azureml|https|abfss|wasbs):\/\/\S+$/;
 
@@ -41,8 +41,8 @@ const REMOTE_INPUT_PATTERN = /^(azureml|https|abfss|wasbs):\/\/\S+$/;
 export interface AmlRunSpec {
     /** Required. Subscription id (GUID) holding the workspace. */
     readonly subscriptionId: string;
-    /** Required. Resource group of the workspace. */
-    readonly resourceGroup: string;
+    /** Conditional. Resource group of the workspace; required with `workspaceName` (a base stack exports its own). */
+    readonly resourceGroup?: string;
     /** Conditional. Workspace name; required unless `baseStack` is given. */
     readonly workspaceName?: string;
     /** Conditional. Base stack (`org/project/stack`) exporting `workspaceName`; required unless `workspaceName`. */
@@ -83,7 +83,10 @@ export interface RunSpec {
     readonly aml?: AmlRunSpec;
 }
 
-export interface ResolvedAmlRunSpec extends Required<Omit<AmlRunSpec, "workspaceName" | "baseStack">> {
+export interface ResolvedAmlRunSpec extends Required<
+    Omit<AmlRunSpec, "resourceGroup" | "workspaceName" | "baseStack">
+> {
+    readonly resourceGroup?: string;
     readonly workspaceName?: string;
     readonly baseStack?: string;
 }
@@ -178,11 +181,14 @@ function checkAml(v: Validator, aml: unknown): void {
         "a GUID",
         a.subscriptionId,
     );
-    if (v.check("aml.resourceGroup", isNonEmptyString(a.resourceGroup), "a resource group name", a.resourceGroup)) {
-        v.merge(nameIssues("resourceGroup", a.resourceGroup as string, "aml.resourceGroup"));
-    }
     const hasWorkspace = a.workspaceName !== undefined;
     const hasBase = a.baseStack !== undefined;
+    if (hasWorkspace || a.resourceGroup !== undefined) {
+        const rule = hasWorkspace ? "the workspace's resource group (required with aml.workspaceName)" : "a string";
+        if (v.check("aml.resourceGroup", isNonEmptyString(a.resourceGroup), rule, a.resourceGroup)) {
+            v.merge(nameIssues("resourceGroup", a.resourceGroup as string, "aml.resourceGroup"));
+        }
+    }
     v.check("aml.workspaceName", hasWorkspace || hasBase, "set either aml.workspaceName or aml.baseStack", undefined);
     if (hasWorkspace) {
         if (v.check("aml.workspaceName", typeof a.workspaceName === "string", "a string", a.workspaceName)) {
@@ -198,12 +204,12 @@ function checkAml(v: Validator, aml: unknown): void {
         );
     }
     if (a.vmSize !== undefined) {
-        v.check(
-            "aml.vmSize",
-            typeof a.vmSize === "string" && VM_SIZE_PATTERN.test(a.vmSize),
-            "an Azure VM size such as 'Standard_D4s_v5'",
-            a.vmSize,
-        );
+        // The cluster's own size table: retired GPU families are refused here, before any stack exists.
+        if (
+            v.check("aml.vmSize", typeof a.vmSize === "string", "an Azure VM size such as 'Standard_D4s_v5'", a.vmSize)
+        ) {
+            v.merge(vmSizeIssues(a.vmSize as string, "aml.vmSize"));
+        }
     }
     if (a.maxNodes !== undefined) {
         v.check(

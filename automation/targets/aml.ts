@@ -96,10 +96,12 @@ function readWorkspace(aml: ResolvedAmlRunSpec): Workspace {
             blobEndpoint: base.requireOutput("blobEndpoint") as pulumi.Output<string>,
         };
     }
+    // validateRunSpec requires both when there is no base stack.
     const workspaceName = aml.workspaceName!;
-    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName: aml.resourceGroup, workspaceName });
+    const resourceGroupName = aml.resourceGroup!;
+    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName, workspaceName });
     return {
-        resourceGroupName: pulumi.output(aml.resourceGroup),
+        resourceGroupName: pulumi.output(resourceGroupName),
         workspaceName: pulumi.output(workspaceName),
         location: ws.apply((w) => w.location),
         // The workspace names its storage account by ARM id; the account name is its last segment.

@@ -37,7 +37,6 @@ describe("batch run on the aml target", function () {
                 timeoutMinutes: 45,
                 aml: {
                     subscriptionId: access.subscriptionId,
-                    resourceGroup: process.env.CUSTOMAI_AML_RESOURCE_GROUP ?? "unused-with-base-stack",
                     baseStack,
                     vmSize: process.env.CUSTOMAI_AML_VM_SIZE ?? "Standard_D2s_v5",
                     maxNodes: 1,

@@ -140,6 +140,16 @@ describe("run spec validation (before any stack exists)", function () {
         ["aml priority Spot", (g) => ({ ...g, target: "aml", aml: { ...aml, priority: "Spot" } }), "aml.priority"],
         ["aml vmSize without tier", (g) => ({ ...g, target: "aml", aml: { ...aml, vmSize: "NC6" } }), "aml.vmSize"],
         [
+            "aml vmSize of a retired GPU family",
+            (g) => ({ ...g, target: "aml", aml: { ...aml, vmSize: "Standard_NC6s_v3" } }),
+            "aml.vmSize",
+        ],
+        [
+            "aml workspace without its resource group",
+            (g) => ({ ...g, target: "aml", aml: { subscriptionId: SUB, workspaceName: "mlw-scoring" } }),
+            "aml.resourceGroup",
+        ],
+        [
             "aml base stack not a reference",
             (g) => ({ ...g, target: "aml", aml: { ...aml, baseStack: "prod" } }),
             "aml.baseStack",
@@ -176,6 +186,24 @@ describe("run spec validation (before any stack exists)", function () {
         assert.deepEqual(err.fields, ["secrets.token"]);
         assert.ok(!err.message.includes("123456789"), err.message);
         assert.match(err.message, /redacted/);
+    });
+
+    it("says which size to use instead of a retired one", () => {
+        const spec = { ...good, target: "aml" as const, aml: { ...aml, vmSize: "Standard_NC6s_v3" } };
+        const issue = runSpecIssues(spec).find((i) => i.field === "aml.vmSize");
+        assert.ok(issue, "aml.vmSize is reported");
+        assert.match(issue.rule, /retired/);
+        assert.match(issue.rule, /Standard_NC24ads_A100_v4|Standard_NC4as_T4_v3/);
+    });
+
+    it("takes the resource group from the base stack when there is one", () => {
+        const spec = {
+            ...good,
+            target: "aml" as const,
+            input: "azureml://datastores/d/paths/x.csv",
+            aml: { subscriptionId: SUB, baseStack: "org/customai-platform/dev" },
+        };
+        assert.deepEqual(runSpecIssues(spec), []);
     });
 
     it("accepts a valid aml spec with a remote input (running it needs Azure: see test/azure)", () => {
