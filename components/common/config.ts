@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { namePartIssues } from "./naming";
 import { tagIssues } from "./tags";
-import { ValidationError, ValidationIssue } from "./validation";
+import { ValidationError, ValidationIssue, isArmResourceId } from "./validation";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "string[]" | "json";
 
@@ -201,15 +201,10 @@ export const configChecks = {
      * An ARM resource id of one type, e.g. `armResourceId("Microsoft.Network", "virtualNetworks", "subnets")`
      * for `/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/v/subnets/s`.
      */
-    armResourceId: (provider: string, ...types: string[]) => {
-        const tail = types.map((t) => `/${t}/[^/]+`).join("");
-        const pattern = new RegExp(
-            `^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/${provider.replace(/\./g, "\\.")}${tail}$`,
-            "i",
-        );
-        return (id: string): string | undefined =>
-            pattern.test(id) ? undefined : `a ${provider}/${types.join("/")} resource id`;
-    },
+    armResourceId:
+        (provider: string, ...types: string[]) =>
+        (id: string): string | undefined =>
+            isArmResourceId(id, provider, ...types) ? undefined : `a ${provider}/${types.join("/")} resource id`,
     /** A JSON object (any values). */
     object: (value: unknown): string | undefined =>
         value && typeof value === "object" && !Array.isArray(value) ? undefined : "a JSON object",

@@ -71,3 +71,11 @@ export function tagIssues(tags: Readonly<Record<string, string>>, field: string 
     }
     return issues;
 }
+
+/**
+ * Checks a component's `tags` argument as it will be sent, with `managed-by`
+ * added, so the tag this package adds counts towards Azure's limit.
+ */
+export function componentTagIssues(tags: Readonly<Record<string, string>> | undefined): ValidationIssue[] {
+    return tagIssues(withManagedBy(tags));
+}

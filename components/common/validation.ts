@@ -141,3 +141,45 @@ export function isOpenToInternet(cidr: string): boolean {
     if (normalized === "*" || normalized === "internet" || normalized === "any" || normalized === "::/0") return true;
     return isIpv4Cidr(normalized) && Number(normalized.split("/")[1]) === 0;
 }
+
+/**
+ * True for the ARM id of one resource type, e.g.
+ * `isArmResourceId(id, "Microsoft.Network", "virtualNetworks", "subnets")` for
+ * `/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/v/subnets/s`.
+ */
+export function isArmResourceId(id: string, provider: string, ...types: string[]): boolean {
+    const tail = types.map((t) => `/${t}/[^/]+`).join("");
+    const pattern = new RegExp(
+        `^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/${provider.replace(/\./g, "\\.")}${tail}$`,
+        "i",
+    );
+    return pattern.test(id);
+}
+
+/**
+ * Problems with the `allowedIpRanges` of a service firewall (storage, Key
+ * Vault): each an IPv4 address or CIDR, none open to the whole internet, and
+ * only given with network isolation, since without it the service admits
+ * every network and the list would do nothing. `resourceLabel` names the
+ * resource in the rules, e.g. `vault` or `account`.
+ */
+export function firewallRangeIssues(
+    ranges: readonly string[],
+    networkIsolation: boolean,
+    resourceLabel: string,
+): ValidationIssue[] {
+    const v = new Validator();
+    ranges.forEach((ip, i) => {
+        const field = `allowedIpRanges[${i}]`;
+        if (v.check(field, isIpv4AddressOrCidr(ip), "an IPv4 address or CIDR", ip)) {
+            v.check(field, !isOpenToInternet(ip), `must not open the ${resourceLabel} to the whole internet`, ip);
+        }
+    });
+    v.check(
+        "allowedIpRanges",
+        ranges.length === 0 || networkIsolation,
+        `only used with networkIsolation: true (without it the ${resourceLabel} is reachable from any network)`,
+        ranges,
+    );
+    return [...v.issues];
+}

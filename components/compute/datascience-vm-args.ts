@@ -4,17 +4,18 @@
  * engine.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CommonArgs, ManagedIdentities } from "../common/interface";
+import { CommonArgs, ManagedIdentities, identityType } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
-import { Validator, isIntInRange, isIpv4Cidr } from "../common/validation";
+import { componentTagIssues } from "../common/tags";
+import { Validator, isArmResourceId, isIntInRange, isIpv4Cidr } from "../common/validation";
 import { sourceRangeIssues } from "./vm-network";
 import { DEFAULT_CPU_VM_SIZE, vmSizeIssues } from "./vm-sizes";
 
 /**
  * The Ubuntu 22.04 Data Science VM image. It is a first-party image published
- * without a purchase plan (Microsoft's own DSVM quickstart template deploys it
- * with an imageReference alone), so no `plan` block and no marketplace terms
+ * without a purchase plan (Microsoft's DSVM quickstart template,
+ * vm-ubuntu-DSVM-GPU-or-CPU, deploys a `microsoft-dsvm` image with an
+ * imageReference alone), so no `plan` block and no marketplace terms
  * acceptance are needed. Images that do carry a plan can pass `plan`.
  */
 export const DSVM_IMAGE = { publisher: "microsoft-dsvm", offer: "ubuntu-2204", sku: "2204-gen2", version: "latest" };
@@ -177,13 +178,13 @@ export function resolveDataScienceVmArgs(args: DataScienceVmArgs): ResolvedDataS
     };
 }
 
-const SSH_KEY_PATTERN = /^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( \S.*)?$/;
-const SUBNET_ID_PATTERN =
-    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
-const STORAGE_ID_PATTERN =
-    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+$/i;
-const HHMM = /^([01]\d|2[0-3])[0-5]\d$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** An OpenSSH public key line (type, base64 blob, optional comment). */
+export const SSH_PUBLIC_KEY_PATTERN = /^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( \S.*)?$/;
+/** A 24-hour time `HHmm`, as the auto-shutdown schedule takes it. */
+export const SHUTDOWN_TIME_PATTERN = /^([01]\d|2[0-3])[0-5]\d$/;
+/** The characters of a Windows time zone id such as `W. Europe Standard Time` (IANA ids have '/'). */
+export const WINDOWS_TIME_ZONE_PATTERN = /^[A-Za-z0-9 .()+-]{1,64}$/;
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** First and last address of an IPv4 CIDR, as numbers. */
 function cidrRange(cidr: string): [number, number] {
@@ -263,7 +264,7 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
     if (typeof args.sshPublicKey === "string") {
         v.check(
             "sshPublicKey",
-            SSH_KEY_PATTERN.test(args.sshPublicKey.trim()),
+            SSH_PUBLIC_KEY_PATTERN.test(args.sshPublicKey.trim()),
             "an OpenSSH public key line starting with ssh-rsa or ssh-ed25519",
             args.sshPublicKey,
         );
@@ -292,7 +293,7 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
     if (typeof args.subnetId === "string") {
         v.check(
             "subnetId",
-            SUBNET_ID_PATTERN.test(args.subnetId),
+            isArmResourceId(args.subnetId, "Microsoft.Network", "virtualNetworks", "subnets"),
             "a subnet resource id (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>)",
             args.subnetId,
         );
@@ -330,11 +331,11 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
     const s = r.autoShutdown;
     v.check(
         "autoShutdown.time",
-        typeof s.time === "string" && HHMM.test(s.time),
+        typeof s.time === "string" && SHUTDOWN_TIME_PATTERN.test(s.time),
         "a 24-hour time HHmm such as 1900",
         s.time,
     );
-    const tzOk = typeof s.timeZone === "string" && /^[A-Za-z0-9 .()+-]{1,64}$/.test(s.timeZone);
+    const tzOk = typeof s.timeZone === "string" && WINDOWS_TIME_ZONE_PATTERN.test(s.timeZone);
     v.check(
         "autoShutdown.timeZone",
         tzOk,
@@ -344,7 +345,7 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
     if (s.notificationEmail !== undefined) {
         v.check(
             "autoShutdown.notificationEmail",
-            EMAIL.test(s.notificationEmail),
+            EMAIL_PATTERN.test(s.notificationEmail),
             "an e-mail address",
             s.notificationEmail,
         );
@@ -353,10 +354,9 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
     diskIssues(v, "osDisk", args.osDisk, 30, false);
     diskIssues(v, "dataDisk", args.dataDisk, 4, true);
 
-    const userIds = args.managedIdentities?.userAssignedResourceIds ?? [];
     v.check(
         "managedIdentities",
-        r.systemIdentity || userIds.length > 0,
+        identityType(args.managedIdentities) !== "None",
         "at least one identity (system- or user-assigned)",
         args.managedIdentities,
     );
@@ -365,7 +365,7 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
         if (typeof sa.storageAccountId === "string") {
             v.check(
                 "storageAccess.storageAccountId",
-                STORAGE_ID_PATTERN.test(sa.storageAccountId),
+                isArmResourceId(sa.storageAccountId, "Microsoft.Storage", "storageAccounts"),
                 "a storage account resource id",
                 sa.storageAccountId,
             );
@@ -383,7 +383,7 @@ export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedData
             undefined,
         );
     }
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return r;
 }

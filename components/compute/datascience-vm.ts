@@ -10,6 +10,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
 import { azureName } from "../common/component";
+import { ManagedIdentities, identityWithList } from "../common/interface";
 import { withManagedBy } from "../common/tags";
 import { DataScienceVmArgs, passwordIssues, validateDataScienceVmArgs } from "./datascience-vm-args";
 import { SshKeyPair } from "./ssh-key";
@@ -36,11 +37,10 @@ export function jupyterHubCloudInit(username: string, password: string): string 
     ].join("\n");
 }
 
-/** The ARM identity type of a VM (compute spells the pair with a space). */
-function vmIdentity(system: boolean, userIds: pulumi.Input<string>[]): compute.VirtualMachineArgs["identity"] {
-    if (system && userIds.length > 0) return { type: "SystemAssigned, UserAssigned", userAssignedIdentities: userIds };
-    if (userIds.length > 0) return { type: "UserAssigned", userAssignedIdentities: userIds };
-    return { type: "SystemAssigned" };
+/** The VM's identity block: the shared one, with the pair spelled as compute spells it (with a space). */
+function vmIdentity(spec: ManagedIdentities | undefined): compute.VirtualMachineArgs["identity"] {
+    const { type, ...rest } = identityWithList(spec);
+    return { ...rest, type: type.replace(",", ", ") as compute.ResourceIdentityType };
 }
 
 export class DataScienceVm extends pulumi.ComponentResource {
@@ -160,7 +160,6 @@ export class DataScienceVm extends pulumi.ComponentResource {
                   .secret(args.jupyterHub.password)
                   .apply((pw) => Buffer.from(jupyterHubCloudInit(r.adminUsername, pw)).toString("base64"))
             : undefined;
-        const userIds = args.managedIdentities?.userAssignedResourceIds ?? [];
 
         this.vm = new compute.VirtualMachine(
             `${name}-vm`,
@@ -209,7 +208,7 @@ export class DataScienceVm extends pulumi.ComponentResource {
                 networkProfile: { networkInterfaces: [{ id: this.nic.id, primary: true, deleteOption: "Detach" }] },
                 // Managed boot diagnostics: serial console and screenshots without a storage account.
                 diagnosticsProfile: { bootDiagnostics: { enabled: true } },
-                identity: vmIdentity(r.systemIdentity, userIds),
+                identity: vmIdentity(args.managedIdentities),
                 ...(r.spot ? { priority: "Spot", evictionPolicy: "Deallocate", billingProfile: { maxPrice: -1 } } : {}),
             },
             // customData is read only at first boot: a new password must not rebuild the VM (rotate it with passwd).

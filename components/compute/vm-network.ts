@@ -4,7 +4,7 @@
  * deny of everything else ahead of Azure's permissive defaults (which let the
  * whole virtual network and the load balancer in).
  */
-import { ValidationIssue, isIpv4Cidr, isOpenToInternet } from "../common/validation";
+import { ValidationIssue, isIpv4AddressOrCidr, isOpenToInternet } from "../common/validation";
 
 export const SSH_PORT = 22;
 export const JUPYTERHUB_PORT = 8000;
@@ -50,11 +50,13 @@ export function sourceRangeIssues(ranges: readonly string[], field: string): Val
                 rule: "must not open the port to the whole internet; list your own public IP or network (e.g. 203.0.113.7/32)",
                 value: range,
             });
-        } else if (IPV4_ADDRESS.test(range)) {
-            if (!isIpv4Cidr(`${range}/32`)) issues.push({ field: at, rule: "a valid IPv4 address", value: range });
-        } else if (!isIpv4Cidr(range)) {
-            issues.push({ field: at, rule: "an IPv4 address or CIDR such as 203.0.113.0/24", value: range });
-        } else if (Number(range.split("/")[1]) < WIDEST_PREFIX) {
+        } else if (!isIpv4AddressOrCidr(range)) {
+            // A dotted quad with an octet above 255 gets the sharper message.
+            const rule = IPV4_ADDRESS.test(range)
+                ? "a valid IPv4 address"
+                : "an IPv4 address or CIDR such as 203.0.113.0/24";
+            issues.push({ field: at, rule, value: range });
+        } else if (range.includes("/") && Number(range.split("/")[1]) < WIDEST_PREFIX) {
             issues.push({ field: at, rule: `a range no wider than /${WIDEST_PREFIX}`, value: range });
         }
     });

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { azureName } from "../common/component";
 import { CommonArgs } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
 
 export interface WorkloadIdentityArgs extends Pick<CommonArgs, "resourceGroupName" | "location" | "tags"> {
@@ -19,7 +19,7 @@ export interface WorkloadIdentityArgs extends Pick<CommonArgs, "resourceGroupNam
 export function validateWorkloadIdentityArgs(args: WorkloadIdentityArgs): void {
     const v = new Validator("WorkloadIdentity");
     if (args.identityName !== undefined) v.merge(nameIssues("managedIdentity", args.identityName, "identityName"));
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
 }
 

@@ -10,8 +10,8 @@ import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/ac
 import { azureName } from "../common/component";
 import { CommonArgs, publicNetworkAccess } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
-import { Validator, isIntInRange, isIpv4AddressOrCidr, isOpenToInternet } from "../common/validation";
+import { componentTagIssues, withManagedBy } from "../common/tags";
+import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
 
 export const DEFAULT_SOFT_DELETE_DAYS = 90;
 
@@ -63,19 +63,8 @@ export function validateSecretVaultArgs(args: SecretVaultArgs): ResolvedSecretVa
         "an integer from 7 to 90",
         r.softDeleteRetentionDays,
     );
-    r.allowedIpRanges.forEach((ip, i) => {
-        const field = `allowedIpRanges[${i}]`;
-        if (v.check(field, isIpv4AddressOrCidr(ip), "an IPv4 address or CIDR", ip)) {
-            v.check(field, !isOpenToInternet(ip), "must not open the vault to the whole internet", ip);
-        }
-    });
-    v.check(
-        "allowedIpRanges",
-        r.allowedIpRanges.length === 0 || r.networkIsolation,
-        "only used with networkIsolation: true (without it the vault is reachable from any network)",
-        r.allowedIpRanges,
-    );
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(firewallRangeIssues(r.allowedIpRanges, r.networkIsolation, "vault"));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return r;
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { azureName } from "../common/component";
 import { CommonArgs } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange } from "../common/validation";
 
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -49,7 +49,7 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
             args.dailyQuotaGb,
         );
     }
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
 }
 

@@ -9,7 +9,7 @@ import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/ac
 import { azureName } from "../common/component";
 import { CommonArgs, publicNetworkAccess } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
 
 export type RegistrySku = "Basic" | "Standard" | "Premium";
@@ -35,7 +35,7 @@ export function validateImageRegistryArgs(args: ImageRegistryArgs): RegistrySku 
         "must be Premium when networkIsolation is on (only Premium registries can close public access)",
         sku,
     );
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return sku;
 }

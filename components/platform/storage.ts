@@ -9,8 +9,8 @@ import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/ac
 import { azureName } from "../common/component";
 import { CommonArgs, ManagedIdentities, identityWithList, publicNetworkAccess } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
-import { Validator, isIntInRange, isIpv4AddressOrCidr, isOpenToInternet } from "../common/validation";
+import { componentTagIssues, withManagedBy } from "../common/tags";
+import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
 
 /** Containers created when the caller names none. */
 export const DEFAULT_CONTAINERS = ["data", "models", "predictions"] as const;
@@ -85,19 +85,8 @@ export function validateDataStorageArgs(args: DataStorageArgs): ResolvedDataStor
         "an integer from 1 to 365",
         r.blobSoftDeleteDays,
     );
-    r.allowedIpRanges.forEach((ip, i) => {
-        const field = `allowedIpRanges[${i}]`;
-        if (v.check(field, isIpv4AddressOrCidr(ip), "an IPv4 address or CIDR", ip)) {
-            v.check(field, !isOpenToInternet(ip), "must not open the account to the whole internet", ip);
-        }
-    });
-    v.check(
-        "allowedIpRanges",
-        r.allowedIpRanges.length === 0 || r.networkIsolation,
-        "only used with networkIsolation: true (without it the account is reachable from any network)",
-        r.allowedIpRanges,
-    );
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(firewallRangeIssues(r.allowedIpRanges, r.networkIsolation, "account"));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return r;
 }

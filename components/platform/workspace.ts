@@ -7,9 +7,15 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
 import { azureName } from "../common/component";
-import { CommonArgs, ManagedIdentities, identityWithList, publicNetworkAccess } from "../common/interface";
+import {
+    CommonArgs,
+    ManagedIdentities,
+    identityType,
+    identityWithList,
+    publicNetworkAccess,
+} from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
 
 export interface MlWorkspaceArgs extends CommonArgs {
@@ -45,14 +51,13 @@ export function validateMlWorkspaceArgs(args: MlWorkspaceArgs): void {
         'one of "identity", "accesskey"',
         mode,
     );
-    const ids = args.managedIdentities;
     v.check(
         "managedIdentities",
-        (ids?.systemAssigned ?? true) || (ids?.userAssignedResourceIds?.length ?? 0) > 0,
+        identityType(args.managedIdentities) !== "None",
         "at least one identity (system-assigned or user-assigned): the workspace needs one to reach its storage",
-        ids,
+        args.managedIdentities,
     );
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
 }
 

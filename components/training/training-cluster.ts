@@ -11,7 +11,7 @@ import { applyRoleAssignments } from "../common/access";
 import { azureName } from "../common/component";
 import { CommonArgs, ManagedIdentities, identityType, identityWithList } from "../common/interface";
 import { nameIssues } from "../common/naming";
-import { tagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange } from "../common/validation";
 import { DEFAULT_CPU_VM_SIZE, vmSizeIssues } from "../compute/vm-sizes";
 
@@ -117,7 +117,7 @@ export function validateTrainingClusterArgs(args: TrainingClusterArgs): Resolved
         "at least one identity (system- or user-assigned): jobs use it to reach storage",
         args.managedIdentities,
     );
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return r;
 }

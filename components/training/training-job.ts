@@ -14,13 +14,15 @@
  * suffix), once, and the name is kept in state; read it from `jobName`.
  */
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import { input } from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
-import { tagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, ValidationIssue, isIntInRange } from "../common/validation";
 
 export const DEFAULT_INSTANCE_COUNT = 2;
 export const DEFAULT_TIMEOUT_SECONDS = 4 * 3600;
 export const DEFAULT_DATASTORE = "workspaceblobstore";
+export const DEFAULT_EXPERIMENT_NAME = "distributed-training";
 
 export interface JobDataArgs {
     /**
@@ -89,9 +91,17 @@ export function datastoreUri(path: string, datastore: string = DEFAULT_DATASTORE
     return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, "")}`;
 }
 
-function dataIssues(kind: "inputs" | "outputs", data: Readonly<Record<string, JobDataArgs>>): ValidationIssue[] {
+type DataKind = "inputs" | "outputs";
+
+/** Delivery modes Azure ML accepts for each kind of data; the first is the default. */
+const DATA_MODES: Readonly<Record<DataKind, readonly string[]>> = {
+    inputs: ["ReadOnlyMount", "Download"],
+    outputs: ["ReadWriteMount", "Upload"],
+};
+
+function dataIssues(kind: DataKind, data: Readonly<Record<string, JobDataArgs>>): ValidationIssue[] {
     const v = new Validator();
-    const modes = kind === "inputs" ? ["ReadOnlyMount", "Download"] : ["ReadWriteMount", "Upload"];
+    const modes = DATA_MODES[kind];
     for (const [name, d] of Object.entries(data)) {
         const at = `${kind}.${name}`;
         v.check(at, DATA_NAME.test(name), "a name of letters, digits and '_', not starting with a digit", name);
@@ -113,10 +123,32 @@ function dataIssues(kind: "inputs" | "outputs", data: Readonly<Record<string, Jo
     return [...v.issues];
 }
 
-export function validateTrainingJobArgs(args: TrainingJobArgs): void {
+/** The arguments with their defaults applied. */
+export interface ResolvedTrainingJobArgs {
+    readonly distribution: "PyTorch" | "None";
+    readonly instanceCount: number;
+    readonly processCountPerInstance: number;
+    readonly experimentName: string;
+    readonly timeoutSeconds: number;
+    readonly identity: "Managed" | "UserIdentity";
+}
+
+export function resolveTrainingJobArgs(args: TrainingJobArgs): ResolvedTrainingJobArgs {
+    return {
+        distribution: args.distribution ?? "PyTorch",
+        instanceCount: args.instanceCount ?? DEFAULT_INSTANCE_COUNT,
+        processCountPerInstance: args.processCountPerInstance ?? 1,
+        experimentName: args.experimentName ?? DEFAULT_EXPERIMENT_NAME,
+        timeoutSeconds: args.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+        identity: args.identity ?? "Managed",
+    };
+}
+
+export function validateTrainingJobArgs(args: TrainingJobArgs): ResolvedTrainingJobArgs {
+    const r = resolveTrainingJobArgs(args);
     const v = new Validator("TrainingJob");
-    const instances = args.instanceCount ?? DEFAULT_INSTANCE_COUNT;
-    const perNode = args.processCountPerInstance ?? 1;
+    const instances = r.instanceCount;
+    const perNode = r.processCountPerInstance;
     v.check(
         "command",
         typeof args.command === "string" && args.command.trim().length > 0,
@@ -139,7 +171,7 @@ export function validateTrainingJobArgs(args: TrainingJobArgs): void {
         "an integer from 1 to 128 (one per GPU on GPU nodes)",
         perNode,
     );
-    const distribution = args.distribution ?? "PyTorch";
+    const distribution = r.distribution;
     if (v.check("distribution", ["PyTorch", "None"].includes(distribution), 'one of "PyTorch", "None"', distribution)) {
         v.check(
             "processCountPerInstance",
@@ -171,7 +203,7 @@ export function validateTrainingJobArgs(args: TrainingJobArgs): void {
             );
         }
     }
-    const timeout = args.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    const timeout = r.timeoutSeconds;
     v.check("timeoutSeconds", isIntInRange(timeout, 60, 30 * 86400), "an integer from 60 to 2592000 seconds", timeout);
     if (args.experimentName !== undefined) {
         v.check(
@@ -181,15 +213,40 @@ export function validateTrainingJobArgs(args: TrainingJobArgs): void {
             args.experimentName,
         );
     }
-    const identity = args.identity ?? "Managed";
+    const identity = r.identity;
     v.check(
         "identity",
         identity === "Managed" || identity === "UserIdentity",
         'one of "Managed", "UserIdentity"',
         identity,
     );
-    if (args.tags) v.merge(tagIssues(withManagedBy(args.tags)));
+    v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
+    return r;
+}
+
+type JobInput = input.machinelearningservices.UriFileJobInputArgs | input.machinelearningservices.UriFolderJobInputArgs;
+type JobOutput =
+    input.machinelearningservices.UriFileJobOutputArgs | input.machinelearningservices.UriFolderJobOutputArgs;
+
+/**
+ * Named inputs or outputs as the Job resource takes them: paths become
+ * datastore URIs, the type defaults to a folder and the mode to a mount.
+ */
+function jobData(kind: "inputs", data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, JobInput>;
+function jobData(kind: "outputs", data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, JobOutput>;
+function jobData(kind: DataKind, data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, unknown> {
+    const typeKey = kind === "inputs" ? "jobInputType" : "jobOutputType";
+    return Object.fromEntries(
+        Object.entries(data ?? {}).map(([key, d]) => [
+            key,
+            {
+                [typeKey]: d.type ?? "uri_folder",
+                uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
+                mode: d.mode ?? DATA_MODES[kind][0],
+            },
+        ]),
+    );
 }
 
 export class TrainingJob extends pulumi.ComponentResource {
@@ -200,45 +257,7 @@ export class TrainingJob extends pulumi.ComponentResource {
 
     constructor(name: string, args: TrainingJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("customai:training:TrainingJob", name, {}, opts);
-        validateTrainingJobArgs(args);
-
-        const inputs = Object.fromEntries(
-            Object.entries(args.inputs ?? {}).map(([key, d]) => {
-                const data = {
-                    uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
-                    mode: d.mode ?? "ReadOnlyMount",
-                };
-                const typed =
-                    d.type === "uri_file"
-                        ? { jobInputType: "uri_file" as const, ...data }
-                        : { jobInputType: "uri_folder" as const, ...data };
-                return [key, typed];
-            }),
-        );
-        const outputs = Object.fromEntries(
-            Object.entries(args.outputs ?? {}).map(([key, d]) => {
-                const data = {
-                    uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
-                    mode: d.mode ?? "ReadWriteMount",
-                };
-                const typed =
-                    d.type === "uri_file"
-                        ? { jobOutputType: "uri_file" as const, ...data }
-                        : { jobOutputType: "uri_folder" as const, ...data };
-                return [key, typed];
-            }),
-        );
-        const plain = {
-            command: args.command,
-            instanceCount: args.instanceCount ?? DEFAULT_INSTANCE_COUNT,
-            processCountPerInstance: args.processCountPerInstance ?? 1,
-            inputs,
-            outputs,
-            environmentVariables: args.environmentVariables ?? {},
-            experimentName: args.experimentName ?? "distributed-training",
-            timeout: `PT${args.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS}S`,
-            identity: args.identity ?? "Managed",
-        };
+        const r = validateTrainingJobArgs(args);
 
         this.job = new machinelearningservices.Job(
             `${name}-job`,
@@ -248,22 +267,28 @@ export class TrainingJob extends pulumi.ComponentResource {
                 properties: {
                     jobType: "Command",
                     displayName: name,
-                    experimentName: plain.experimentName,
-                    command: plain.command,
+                    experimentName: r.experimentName,
+                    command: args.command,
                     codeId: args.codeId,
                     environmentId: args.environmentId,
-                    environmentVariables: plain.environmentVariables,
+                    environmentVariables: args.environmentVariables ?? {},
                     computeId: args.computeId,
                     distribution:
-                        (args.distribution ?? "PyTorch") === "PyTorch"
-                            ? { distributionType: "PyTorch", processCountPerInstance: plain.processCountPerInstance }
+                        r.distribution === "PyTorch"
+                            ? {
+                                  distributionType: "PyTorch",
+                                  processCountPerInstance: r.processCountPerInstance,
+                              }
                             : undefined,
-                    resources: { instanceCount: plain.instanceCount },
-                    inputs,
-                    outputs,
-                    limits: { jobLimitsType: "Command", timeout: plain.timeout },
+                    resources: { instanceCount: r.instanceCount },
+                    inputs: jobData("inputs", args.inputs),
+                    outputs: jobData("outputs", args.outputs),
+                    limits: {
+                        jobLimitsType: "Command",
+                        timeout: `PT${r.timeoutSeconds}S`,
+                    },
                     identity:
-                        plain.identity === "Managed"
+                        r.identity === "Managed"
                             ? { identityType: "Managed" as const }
                             : { identityType: "UserIdentity" as const },
                     tags: withManagedBy(args.tags),

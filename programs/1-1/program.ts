@@ -5,7 +5,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSpec, ValidationIssue, configChecks, joinRules, readProgramConfig } from "../../components/common";
-import { DataScienceVm, DISK_TYPES, sourceRangeIssues, vmSizeIssues } from "../../components/compute";
+import {
+    DataScienceVm,
+    DISK_TYPES,
+    EMAIL_PATTERN,
+    SHUTDOWN_TIME_PATTERN,
+    SSH_PUBLIC_KEY_PATTERN,
+    WINDOWS_TIME_ZONE_PATTERN,
+    passwordIssues,
+    sourceRangeIssues,
+    vmSizeIssues,
+} from "../../components/compute";
 import { WorkloadIdentity } from "../../components/platform";
 import { baseConfigSpec, createPathBase } from "../shared";
 
@@ -25,7 +35,7 @@ export const CONFIG_SPEC = {
         type: "string",
         description: "OpenSSH public key (ssh-rsa/ssh-ed25519); or set generateSshKey.",
         check: (key: string) =>
-            /^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( \S.*)?$/.test(key.trim())
+            SSH_PUBLIC_KEY_PATTERN.test(key.trim())
                 ? undefined
                 : "an OpenSSH public key line starting with ssh-rsa or ssh-ed25519",
     },
@@ -49,7 +59,10 @@ export const CONFIG_SPEC = {
         type: "string",
         secret: true,
         description: "Initial password JupyterHub signs in with (12-72 characters); SSH stays key-only.",
-        check: (pw: string) => (pw.length >= 12 && pw.length <= 72 ? undefined : "12-72 characters"),
+        check: (pw: string) =>
+            passwordIssues(pw, "jupyterHubPassword")
+                .map((i) => i.rule)
+                .join("; ") || undefined,
     },
     jupyterHubCidrs: {
         type: "string[]",
@@ -68,19 +81,19 @@ export const CONFIG_SPEC = {
         type: "string",
         default: "1900",
         description: "Daily shutdown time, HHmm.",
-        check: (t: string) => (/^([01]\d|2[0-3])[0-5]\d$/.test(t) ? undefined : "a 24-hour time HHmm such as 1900"),
+        check: (t: string) => (SHUTDOWN_TIME_PATTERN.test(t) ? undefined : "a 24-hour time HHmm such as 1900"),
     },
     autoShutdownTimeZone: {
         type: "string",
         default: "UTC",
         description: "Windows time zone id of the shutdown time, e.g. 'W. Europe Standard Time'.",
         check: (tz: string) =>
-            /^[A-Za-z0-9 .()+-]{1,64}$/.test(tz) ? undefined : "a Windows time zone id such as UTC (not Europe/Berlin)",
+            WINDOWS_TIME_ZONE_PATTERN.test(tz) ? undefined : "a Windows time zone id such as UTC (not Europe/Berlin)",
     },
     autoShutdownEmail: {
         type: "string",
         description: "E-mail warned 30 minutes before shutdown.",
-        check: (e: string) => (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e) ? undefined : "an e-mail address"),
+        check: (e: string) => (EMAIL_PATTERN.test(e) ? undefined : "an e-mail address"),
     },
     osDiskSizeGb: {
         type: "integer",

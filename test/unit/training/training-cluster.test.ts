@@ -118,6 +118,12 @@ describe("TrainingCluster under mocks", () => {
                 /maxNodes: an integer from 1 to 100/,
             );
         }
+        for (const maxNodes of [1, 100]) {
+            assert.equal(
+                validateTrainingClusterArgs({ resourceGroupName: "rg", workspaceName: "ws", maxNodes }).maxNodes,
+                maxNodes,
+            );
+        }
         assert.equal(idleDuration(120), "PT120S");
     });
 });

@@ -1,0 +1,54 @@
+import * as assert from "node:assert/strict";
+import { componentTagIssues, MAX_TAGS } from "../../../components/common/tags";
+import { firewallRangeIssues, isArmResourceId } from "../../../components/common/validation";
+
+describe("shared checks used by several components", () => {
+    describe("firewallRangeIssues", () => {
+        it("accepts addresses and CIDRs with network isolation", () => {
+            assert.deepEqual(firewallRangeIssues(["203.0.113.7", "198.51.100.0/24"], true, "vault"), []);
+            assert.deepEqual(firewallRangeIssues([], false, "vault"), []);
+        });
+
+        it("names each bad range by index, and the list when isolation is off", () => {
+            const issues = firewallRangeIssues(["not-an-ip", "10.0.0.0/0", "203.0.113.7"], false, "account");
+            assert.deepEqual(
+                issues.map((i) => [i.field, i.value]),
+                [
+                    ["allowedIpRanges[0]", "not-an-ip"],
+                    ["allowedIpRanges[1]", "10.0.0.0/0"],
+                    ["allowedIpRanges", ["not-an-ip", "10.0.0.0/0", "203.0.113.7"]],
+                ],
+            );
+            assert.match(issues[1].rule, /must not open the account to the whole internet/);
+            assert.match(issues[2].rule, /networkIsolation: true/);
+        });
+    });
+
+    describe("isArmResourceId", () => {
+        const subnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a";
+        it("matches the provider and every type segment, case-insensitively", () => {
+            assert.equal(isArmResourceId(subnet, "Microsoft.Network", "virtualNetworks", "subnets"), true);
+            assert.equal(
+                isArmResourceId(subnet.toLowerCase(), "Microsoft.Network", "virtualNetworks", "subnets"),
+                true,
+            );
+        });
+        it("rejects another type, a missing segment and a look-alike provider", () => {
+            assert.equal(isArmResourceId(subnet, "Microsoft.Network", "virtualNetworks"), false);
+            assert.equal(isArmResourceId(subnet, "Microsoft.Storage", "storageAccounts"), false);
+            const lookAlike = subnet.replace("Microsoft.Network", "MicrosoftxNetwork");
+            assert.equal(isArmResourceId(lookAlike, "Microsoft.Network", "virtualNetworks", "subnets"), false);
+        });
+    });
+
+    describe("componentTagIssues", () => {
+        it("counts the managed-by tag every component adds", () => {
+            const tags = Object.fromEntries(Array.from({ length: MAX_TAGS }, (_, i) => [`t${i}`, "v"]));
+            assert.deepEqual(componentTagIssues({}), []);
+            assert.deepEqual(componentTagIssues(undefined), []);
+            const issues = componentTagIssues(tags);
+            assert.equal(issues.length, 1);
+            assert.equal(issues[0].value, MAX_TAGS + 1);
+        });
+    });
+});
