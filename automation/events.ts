@@ -42,7 +42,6 @@ export type RunEvent =
           readonly error: string;
       });
 
-export type RunEventType = RunEvent["type"];
 export type RunListener = (event: RunEvent) => void;
 
 /** Fans events out to listeners; swallows listener errors so reporting never fails a run. */

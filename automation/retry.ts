@@ -55,13 +55,13 @@ export function backoffDelay(attempt: number, policy: RetryPolicy = {}, random: 
     return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+/** Resolves after `ms`; rejects with the signal's reason (an Error) as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
+        if (signal?.aborted) return reject(abortError(signal));
         const onAbort = () => {
             clearTimeout(timer);
-            reject(signal?.reason);
+            reject(abortError(signal));
         };
         const timer = setTimeout(() => {
             signal?.removeEventListener("abort", onAbort);
@@ -69,6 +69,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
         }, ms);
         signal?.addEventListener("abort", onAbort, { once: true });
     });
+}
+
+/** The reason of an aborted signal as an Error (an `AbortError` when the reason is not one). */
+export function abortError(signal?: AbortSignal): Error {
+    const reason: unknown = signal?.reason;
+    if (reason instanceof Error) return reason;
+    const err = new Error(typeof reason === "string" ? reason : "the operation was aborted");
+    err.name = "AbortError";
+    return err;
 }
 
 export interface RetryOptions extends RetryPolicy {

@@ -7,7 +7,7 @@
  * which serializes runs of one series and lets different series run
  * concurrently. Nothing here touches process-wide state.
  */
-import { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,7 +16,7 @@ import { JobStatus, RunListener } from "./events";
 import { isKept, markKept } from "./kept-stacks";
 import { appendRecord, DEFAULT_RUNS_DIR, RECORDS_FILE_NAME, redact, RunOutputs, RunRecord, RunStatus } from "./records";
 import { RetryPolicy, withRetry } from "./retry";
-import { RUN_PROJECT, runStackName } from "./run-names";
+import { runStackName } from "./run-names";
 import { RunAbortedError, RunState, summarizeError } from "./run-state";
 import { DEFAULT_PYTHON } from "./sample/sample";
 import { acquireSeriesLock, HeldSeriesLock } from "./series-lock";
@@ -134,12 +134,12 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     let kept: { reason: string } | undefined;
     let lock: HeldSeriesLock | undefined;
     try {
-        const wsOptions = await workspaceOptions(options.engine);
+        // One workspace serves recovery and the run stack.
+        const ws = await runProjectWorkspace(await workspaceOptions(options.engine), wsDir, target.program(ctx));
         lock = await state.phase("lock", () => acquireSeriesLock(paths.locksDir, spec.series), signal);
         state.recovered = await state.phase(
             "recover",
             async () => {
-                const ws = await runProjectWorkspace(wsOptions, wsDir);
                 const out = state.engineOutput("recover");
                 const skip = (name: string) => name === stackName || isKept(paths.keptDir, name);
                 const removed = await recoverSeries(ws, spec.series, skip, {
@@ -155,15 +155,7 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
         );
         state.stack = await state.phase(
             "create",
-            () =>
-                withRetry(
-                    () =>
-                        LocalWorkspace.createStack(
-                            { stackName, projectName: RUN_PROJECT, program: target.program(ctx) },
-                            { ...wsOptions, workDir: wsDir },
-                        ),
-                    state.retryOptions("create", options.retry, signal),
-                ),
+            () => withRetry(() => Stack.create(stackName, ws), state.retryOptions("create", options.retry, signal)),
             signal,
         );
         const stack = state.stack;

@@ -7,8 +7,10 @@
 import { vmSizeIssues } from "../components/compute/vm-sizes";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { configChecks } from "../components/common/config";
 import { nameIssues } from "../components/common/naming";
 import { isIntInRange, ValidationError, ValidationIssue, Validator } from "../components/common/validation";
+import { REDACTION } from "./records";
 
 /** Where the job runs. */
 export type RunTargetName = "local" | "aml";
@@ -30,12 +32,13 @@ export const DEFAULT_AML_VM_SIZE = "Standard_D4s_v5";
 export const DEFAULT_AML_MAX_NODES = 2;
 export const MAX_AML_MAX_NODES = 100;
 export const DEFAULT_AML_PRIORITY: AmlPriority = "Dedicated";
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `organization/project/stack` (Pulumi Cloud) or `project/stack` style references; at least two parts. */
 const STACK_REF_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){1,2}$/;
-/** Azure VM sizes look like `Standard_D4s_v5`; the region decides which exist, so only the shape is checked. */
 /** Remote inputs the `aml` target accepts besides local files. */
 const REMOTE_INPUT_PATTERN = /^(azureml|https|abfss|wasbs):\/\/\S+$/;
+
+/** Whether `input` names remote data (`azureml://`, `https://`, ...) rather than a local file. */
+export const isRemoteInput = (input: string): boolean => REMOTE_INPUT_PATTERN.test(input);
 
 /** Settings of the `aml` target: the run stack adds a cluster and a job to a workspace of a base stack. */
 export interface AmlRunSpec {
@@ -83,29 +86,14 @@ export interface RunSpec {
     readonly aml?: AmlRunSpec;
 }
 
-export interface ResolvedAmlRunSpec extends Required<
-    Omit<AmlRunSpec, "resourceGroup" | "workspaceName" | "baseStack">
-> {
-    readonly resourceGroup?: string;
-    readonly workspaceName?: string;
-    readonly baseStack?: string;
-}
+/** The `aml` settings with every default applied. */
+export type ResolvedAmlRunSpec = AmlRunSpec & Required<Pick<AmlRunSpec, "vmSize" | "maxNodes" | "priority">>;
 
 /** A spec with every default applied and paths made absolute. */
-export interface ResolvedRunSpec {
-    readonly series: string;
-    readonly target: RunTargetName;
-    readonly input: string;
-    readonly model: string;
-    readonly outputDir?: string;
-    readonly timeoutMinutes: number;
-    readonly keepOnFailure: boolean;
-    readonly config: Readonly<Record<string, string>>;
-    readonly secrets: Readonly<Record<string, string>>;
-    readonly script: string;
-    readonly waitSeconds: number;
-    readonly aml?: ResolvedAmlRunSpec;
-}
+export type ResolvedRunSpec = Omit<RunSpec, "aml"> &
+    Required<Pick<RunSpec, "keepOnFailure" | "config" | "secrets" | "script" | "waitSeconds">> & {
+        readonly aml?: ResolvedAmlRunSpec;
+    };
 
 /** The sample scoring script shipped with the driver. */
 export const DEFAULT_SCRIPT = path.join(__dirname, "sample", "score.py");
@@ -120,9 +108,6 @@ export const fileExists: FileProbe = (file) => {
         return false;
     }
 };
-
-/** Shown instead of secret values in error messages. */
-const REDACTED = "(redacted)";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
@@ -154,18 +139,18 @@ interface FileCheck {
 function checkFile(v: Validator, field: string, value: unknown, files: FileCheck, allowRemote: boolean): void {
     if (!v.check(field, isNonEmptyString(value), "a non-empty path", value)) return;
     const file = value as string;
-    if (allowRemote && REMOTE_INPUT_PATTERN.test(file)) return;
+    if (allowRemote && isRemoteInput(file)) return;
     v.check(field, files.probe(path.resolve(files.cwd, file)), "an existing file", file);
 }
 
 function checkStringMap(v: Validator, field: string, value: unknown, secret: boolean): Record<string, unknown> {
     if (value === undefined) return {};
-    if (!v.check(field, isRecord(value), "an object of string values", secret ? REDACTED : value)) return {};
+    if (!v.check(field, isRecord(value), "an object of string values", secret ? REDACTION : value)) return {};
     const map = value as Record<string, unknown>;
     for (const [key, item] of Object.entries(map)) {
         v.check(`${field}.${key}`, CONFIG_KEY_PATTERN.test(key), "a key of letters, digits, '_' and '-' (1-64)", key);
-        v.check(`${field}.${key}`, typeof item === "string", "a string value", secret ? REDACTED : item);
-        if (secret) v.check(`${field}.${key}`, item !== "", "a non-empty secret", REDACTED);
+        v.check(`${field}.${key}`, typeof item === "string", "a string value", secret ? REDACTION : item);
+        if (secret) v.check(`${field}.${key}`, item !== "", "a non-empty secret", REDACTION);
     }
     return map;
 }
@@ -177,7 +162,7 @@ function checkAml(v: Validator, aml: unknown): void {
     const a = aml as Record<string, unknown>;
     v.check(
         "aml.subscriptionId",
-        typeof a.subscriptionId === "string" && GUID_PATTERN.test(a.subscriptionId),
+        typeof a.subscriptionId === "string" && configChecks.guidList([a.subscriptionId]) === undefined,
         "a GUID",
         a.subscriptionId,
     );
@@ -296,7 +281,7 @@ export function validateRunSpec(input: unknown, probe: FileProbe = fileExists, c
 /** Applies the defaults; paths become absolute (relative ones are taken from `cwd`). Pure. */
 export function resolveRunSpec(spec: RunSpec, cwd: string = process.cwd()): ResolvedRunSpec {
     const abs = (p: string) => path.resolve(cwd, p);
-    const isRemote = REMOTE_INPUT_PATTERN.test(spec.input);
+    const isRemote = isRemoteInput(spec.input);
     const aml = spec.aml
         ? {
               subscriptionId: spec.aml.subscriptionId,

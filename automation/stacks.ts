@@ -3,17 +3,24 @@
  * project's workspace, list run stacks, and dispose of a stack (unlock,
  * destroy, remove) with retries on transient errors.
  */
-import { LocalWorkspace, LocalWorkspaceOptions, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, LocalWorkspaceOptions, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { isRunStackOf, parseRunStackName, RUN_PROJECT } from "./run-names";
 import { RetryOptions, withRetry } from "./retry";
 
-/** A workspace of the run project in `workDir`; programs are inline, so none is needed to destroy. */
-export function runProjectWorkspace(options: LocalWorkspaceOptions, workDir: string): Promise<LocalWorkspace> {
+/**
+ * A workspace of the run project in `workDir`. Programs are inline: `program` is the one stacks created in it
+ * run; destroying needs none, hence the empty default.
+ */
+export function runProjectWorkspace(
+    options: LocalWorkspaceOptions,
+    workDir: string,
+    program: PulumiFn = async () => ({}),
+): Promise<LocalWorkspace> {
     return LocalWorkspace.create({
         ...options,
         workDir,
         projectSettings: { name: RUN_PROJECT, runtime: "nodejs" },
-        program: async () => ({}),
+        program,
     });
 }
 

@@ -18,7 +18,7 @@ import { generateSample, SampleFiles } from "../automation/sample/sample";
 import { RunSpec } from "../automation/spec";
 import { CpuTime, cpuSince, cpuTime, formatCpu } from "./lib/cpu";
 import { RssSummary, sampleRss } from "./lib/rss";
-import { intFlag, median, mib, ms, ratioLine } from "./lib/stats";
+import { intFlag, median, mib, ms, phaseMedians, ratioLine } from "./lib/stats";
 
 /** The goal for K-concurrent wall time / single-run wall time. */
 export const CONCURRENCY_GOAL = 2;
@@ -120,8 +120,7 @@ export async function runConcurrency(options: ConcurrencyOptions = {}): Promise<
             );
             const phases = ["up", "wait", "destroy"] as const;
             console.log(
-                `    per-run phase medians: ${phases.map((p) => `${p} ${ms(median(many.records.map((r) => r.phases[p] ?? 0)))}`).join(", ")}` +
-                    ` (single: ${phases.map((p) => `${p} ${ms(one.records[0].phases[p] ?? 0)}`).join(", ")})`,
+                `    per-run phase medians: ${phaseMedians(many.records, phases)} (single: ${phaseMedians(one.records, phases)})`,
             );
         }
         const ratio = median(concurrentMs) / median(singleMs);

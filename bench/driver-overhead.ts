@@ -23,7 +23,7 @@ import { createCensus } from "./lib/census";
 import { CpuTime, cpuSince, cpuTime, formatCpu } from "./lib/cpu";
 import { assertDirectories, directoriesProgram, instantTarget } from "./lib/program";
 import { rawCliLifecycle } from "./lib/raw-cli";
-import { intFlag, median, ms, ratioLine } from "./lib/stats";
+import { intFlag, median, ms, phaseMedians, ratioLine } from "./lib/stats";
 
 /** The goal for driver time / raw CLI time. */
 export const OVERHEAD_GOAL = 1.15;
@@ -204,10 +204,7 @@ export async function runDriverOverhead(options: OverheadOptions = {}): Promise<
             );
         }
         console.log(`  ${ratioLine("ratio driver/raw (medians)", ratio, OVERHEAD_GOAL)}`);
-        const phases = Object.keys(records[0]?.phases ?? {}) as (keyof RunRecord["phases"])[];
-        console.log(
-            `  driver phases (median): ${phases.map((p) => `${p} ${ms(median(records.map((r) => r.phases[p] ?? 0)))}`).join(", ")}`,
-        );
+        console.log(`  driver phases (median): ${phaseMedians(records)}`);
         if (options.census ?? true) await printCensus(measure);
         return { rawMs, driverMs, ratio };
     } finally {

@@ -12,12 +12,13 @@ import * as path from "node:path";
 import { Driver } from "../automation/driver";
 import { RunRecord } from "../automation/records";
 import { generateSample } from "../automation/sample/sample";
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+import { median, ms } from "./lib/stats";
 
 function phaseTable(records: RunRecord[]): string {
     const phases = Object.keys(records[0].phases) as (keyof RunRecord["phases"])[];
-    return phases.map((p) => `  ${String(p).padEnd(10)} ${median(records.map((r) => r.phases[p] ?? 0))} ms`).join("\n");
+    return phases
+        .map((p) => `  ${String(p).padEnd(10)} ${ms(median(records.map((r) => r.phases[p] ?? 0)))}`)
+        .join("\n");
 }
 
 async function main(): Promise<void> {
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < sequential; i++) records.push(await driver.run(spec("bench-seq")));
         if (records.some((r) => r.status !== "succeeded"))
             throw new Error(`a run failed: ${records.map((r) => r.error).join("; ")}`);
-        console.log(`${sequential} sequential runs: median ${median(records.map((r) => r.durationMs))} ms per run`);
+        console.log(`${sequential} sequential runs: median ${ms(median(records.map((r) => r.durationMs)))} per run`);
         console.log(phaseTable(records));
 
         const started = Date.now();
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
         );
         if (parallel.some((r) => r.status !== "succeeded")) throw new Error("a concurrent run failed");
         console.log(
-            `${concurrent} series concurrently: ${Date.now() - started} ms wall, median ${median(parallel.map((r) => r.durationMs))} ms per run`,
+            `${concurrent} series concurrently: ${Date.now() - started} ms wall, median ${ms(median(parallel.map((r) => r.durationMs)))} per run`,
         );
     } finally {
         fs.rmSync(root, { recursive: true, force: true });

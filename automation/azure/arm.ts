@@ -19,6 +19,7 @@ import {
     createHttpHeaders,
     createPipelineRequest,
 } from "@azure/core-rest-pipeline";
+import { abortError, backoffDelay, sleep } from "../retry";
 import { AzureErrorInput, ClassifiedAzureError, classifyAzureError } from "./errors";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -101,36 +102,6 @@ export function parseRetryAfter(value: string | undefined | null, now: number = 
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Exponential backoff with "equal jitter": half fixed, half random. Pure given `random`. */
-export function armBackoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-    const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-/** Resolves after `ms`; rejects with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener("abort", onAbort, { once: true });
-    });
-}
-
-function abortReason(signal?: AbortSignal): Error {
-    const reason: unknown = signal?.reason;
-    if (reason instanceof Error) return reason;
-    const err = new Error(typeof reason === "string" ? reason : "the operation was aborted");
-    err.name = "AbortError";
-    return err;
-}
-
 const isRetryableStatus = (status: number) =>
     status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 
@@ -162,14 +133,14 @@ export function armRetryPolicy(options: ArmClientOptions = {}): PipelinePolicy {
                 const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
                 // A server asking for a very long pause is better answered with its error than a hung driver.
                 if (retryAfter !== undefined && retryAfter > maxRetryAfter && response) return response;
-                const delayMs = retryAfter ?? armBackoffMs(attempt, base, max, random);
+                const delayMs = retryAfter ?? backoffDelay(attempt, { baseDelayMs: base, maxDelayMs: max }, random);
                 options.onRetry?.({
                     attempt,
                     delayMs,
                     status: response?.status,
                     reason: response ? `HTTP ${response.status}` : String((failure as Error).message),
                 });
-                await abortableSleep(delayMs, request.abortSignal as AbortSignal | undefined);
+                await sleep(delayMs, request.abortSignal as AbortSignal | undefined);
             }
         },
     };
@@ -286,7 +257,7 @@ export class ArmClient implements ArmRequester {
         try {
             response = await this.pipeline.sendRequest(this.httpClient, request);
         } catch (err) {
-            if (signal?.aborted) throw abortReason(signal);
+            if (signal?.aborted) throw abortError(signal);
             if (err instanceof RestError && !err.response) {
                 throw new ArmError(method, path, undefined, { code: err.code ?? "NetworkError", message: err.message });
             }

@@ -17,7 +17,8 @@
  * includes one (it is not documented), otherwise a pointer to the studio.
  */
 import { JobStatus } from "../events";
-import { ArmError, ArmRequester, abortableSleep } from "./arm";
+import { sleep } from "../retry";
+import { ArmError, ArmRequester } from "./arm";
 
 export const DEFAULT_AML_API_VERSION = "2025-12-01";
 export const DEFAULT_POLL_START_MS = 2000;
@@ -243,7 +244,7 @@ export async function watchAmlJob(options: WatchAmlJobOptions): Promise<AmlJobRe
                 stalledSince = undefined;
             }
             try {
-                await abortableSleep(schedule(n), watch.signal);
+                await sleep(schedule(n), watch.signal);
             } catch {
                 break;
             }
@@ -303,7 +304,7 @@ async function cancelAndWait(
             if (isFinalAmlStatus(status)) return finish(jobId, job, status, stop);
         }
         try {
-            await abortableSleep(schedule(n), signal);
+            await sleep(schedule(n), signal);
         } catch {
             break;
         }

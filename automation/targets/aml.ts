@@ -28,7 +28,7 @@ import { BlobFiles } from "../azure/blob-files";
 import { AmlJobResult, watchAmlJob } from "../azure/job-monitor";
 import { JobStatus } from "../events";
 import { RunOutputs } from "../records";
-import { ResolvedAmlRunSpec } from "../spec";
+import { isRemoteInput, ResolvedAmlRunSpec } from "../spec";
 import { CONFIG_ENV_PREFIX } from "./local";
 import { JobResult, RunTarget, TargetContext } from "./types";
 
@@ -38,7 +38,6 @@ export const DEFAULT_UPLOAD_CONTAINER = "data";
 export const RUN_FOLDER = "batch-runs";
 /** AML refuses job limits under a minute; shorter spec timeouts are enforced by the driver's wait. */
 const MIN_JOB_TIMEOUT_SECONDS = 60;
-const REMOTE_INPUT = /^(azureml|https|abfss|wasbs):\/\//;
 
 export interface AmlTargetOptions {
     /** Optional. Environment of the job. @default "azureml://registries/azureml/environments/sklearn-1.5/labels/latest" */
@@ -123,7 +122,7 @@ export function amlProgram(ctx: TargetContext, options: AmlTargetOptions = {}): 
         const ws = readWorkspace(aml);
         const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
         const scriptName = path.basename(spec.script);
-        const localInput = !REMOTE_INPUT.test(spec.input);
+        const localInput = !isRemoteInput(spec.input);
         const files = new BlobFiles("inputs", {
             blobEndpoint: ws.blobEndpoint,
             container: options.uploadContainer ?? DEFAULT_UPLOAD_CONTAINER,

@@ -1,4 +1,6 @@
 /** Small statistics and formatting helpers shared by the benchmarks. Pure. */
+import { RunPhase } from "../../automation/events";
+import { RunRecord } from "../../automation/records";
 
 /** Median of `values` (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
@@ -13,6 +15,14 @@ export const ms = (value: number): string => `${Math.round(value)} ms`;
 
 /** Mebibytes with one decimal. */
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** `up 812 ms, wait 3010 ms`: the median of each phase over `records` (@default - the phases of the first record). */
+export function phaseMedians(
+    records: readonly RunRecord[],
+    phases: readonly RunPhase[] = Object.keys(records[0]?.phases ?? {}) as RunPhase[],
+): string {
+    return phases.map((p) => `${p} ${ms(median(records.map((r) => r.phases[p] ?? 0)))}`).join(", ");
+}
 
 /** A ratio with two decimals and a verdict against its goal. */
 export function ratioLine(label: string, ratio: number, goal: number): string {

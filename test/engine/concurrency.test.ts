@@ -26,14 +26,7 @@ describe("concurrent runs in one process (real CLI)", function () {
     });
     afterEach(() => scratch.cleanup());
 
-    const specFor = (series: string, waitSeconds = 0) => ({
-        series,
-        target: "local" as const,
-        input: scratch.sample.data,
-        model: scratch.sample.model,
-        timeoutMinutes: 2,
-        waitSeconds,
-    });
+    const specFor = (series: string, waitSeconds = 0) => scratch.localSpec(series, { waitSeconds });
 
     it("runs 4 series concurrently, all succeeding, with zero stacks left", async () => {
         const driver = scratch.driver();

@@ -11,6 +11,7 @@ import { Driver, DriverOptions } from "../../automation/driver";
 import { PULUMI_DIR } from "../../automation/engine";
 import { RunEvent } from "../../automation/events";
 import { RUN_PROJECT } from "../../automation/run-names";
+import { RunSpec } from "../../automation/spec";
 import { generateSample, SampleFiles } from "../../automation/sample/sample";
 
 export const TEST_PASSPHRASE = "engine-test-passphrase";
@@ -22,6 +23,8 @@ export interface Scratch {
     readonly sample: SampleFiles;
     readonly driverOptions: DriverOptions;
     driver(overrides?: Partial<DriverOptions>): Driver;
+    /** A local run of `series` on the good sample with a 2-minute timeout; `overrides` replace any field. */
+    localSpec(series: string, overrides?: Partial<RunSpec>): RunSpec;
     /** Run stacks on the backend, read from its files (not through the driver). */
     stacks(): string[];
     cleanup(): void;
@@ -47,6 +50,14 @@ export async function makeScratch(prefix = "customai-driver-"): Promise<Scratch>
         sample,
         driverOptions,
         driver: (overrides = {}) => new Driver({ ...driverOptions, ...overrides }),
+        localSpec: (series, overrides = {}) => ({
+            series,
+            target: "local",
+            input: sample.data,
+            model: sample.model,
+            timeoutMinutes: 2,
+            ...overrides,
+        }),
         stacks: () => stacksOnBackend(backendDir),
         cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
     };

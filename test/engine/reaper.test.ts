@@ -18,14 +18,8 @@ describe("TTL reaper (real CLI)", function () {
     afterEach(() => scratch.cleanup());
 
     it("keeps a young kept stack and reaps it once past the deadline", async () => {
-        const failed = await scratch.driver().run({
-            series: "kept",
-            target: "local",
-            input: scratch.sample.bad!,
-            model: scratch.sample.model,
-            timeoutMinutes: 2,
-            keepOnFailure: true,
-        });
+        const spec = scratch.localSpec("kept", { input: scratch.sample.bad!, keepOnFailure: true });
+        const failed = await scratch.driver().run(spec);
         assert.equal(failed.keptStack, true);
         assert.deepEqual(scratch.stacks(), [failed.stackName]);
         const settings = { engine: scratch.driverOptions.engine, runsDir: scratch.runsDir };

@@ -31,13 +31,7 @@ describe("batch run on the local target (real CLI)", function () {
             // Plugins stay in the project's PULUMI_HOME; only the binary is wrapped.
             const engine = { ...scratch.driverOptions.engine, pulumiRoot: log.pulumiRoot, pulumiHome: PULUMI_DIR };
             const driver = scratch.driver({ engine });
-            const spec = {
-                series: "cli-once",
-                target: "local" as const,
-                input: scratch.sample.data,
-                model: scratch.sample.model,
-                timeoutMinutes: 2,
-            };
+            const spec = scratch.localSpec("cli-once");
             const first = await driver.run(spec);
             const second = await driver.run(spec);
             assert.deepEqual([first.status, second.status], ["succeeded", "succeeded"], second.error ?? first.error);
@@ -55,15 +49,7 @@ describe("batch run on the local target (real CLI)", function () {
         const { events, listener } = eventLog();
         const driver = scratch.driver();
         const record = await driver.run(
-            {
-                series: "nightly",
-                target: "local",
-                input: scratch.sample.data,
-                model: scratch.sample.model,
-                timeoutMinutes: 2,
-                config: { region: "local-1" },
-                secrets: { apiToken: SECRET },
-            },
+            scratch.localSpec("nightly", { config: { region: "local-1" }, secrets: { apiToken: SECRET } }),
             { onEvent: listener },
         );
 
@@ -116,13 +102,7 @@ describe("batch run on the local target (real CLI)", function () {
     });
 
     it("records a failing job as failed, with the job's reason, and destroys the stack", async () => {
-        const record = await scratch.driver().run({
-            series: "bad-input",
-            target: "local",
-            input: scratch.sample.bad!,
-            model: scratch.sample.model,
-            timeoutMinutes: 2,
-        });
+        const record = await scratch.driver().run(scratch.localSpec("bad-input", { input: scratch.sample.bad! }));
         assert.equal(record.status, "failed");
         assert.match(record.error ?? "", /exited with code 2.*missing column\(s\) late_payments/);
         assert.equal(record.outputs, undefined);
@@ -134,14 +114,9 @@ describe("batch run on the local target (real CLI)", function () {
 
     it("keeps the stack of a failed run with keepOnFailure, says so, and the next run does not recover it", async () => {
         const driver = scratch.driver();
-        const failed = await driver.run({
-            series: "inspect",
-            target: "local",
-            input: scratch.sample.bad!,
-            model: scratch.sample.model,
-            timeoutMinutes: 2,
-            keepOnFailure: true,
-        });
+        const failed = await driver.run(
+            scratch.localSpec("inspect", { input: scratch.sample.bad!, keepOnFailure: true }),
+        );
         assert.equal(failed.status, "failed");
         assert.equal(failed.keptStack, true);
         assert.match(failed.keptReason ?? "", /keepOnFailure/);
@@ -149,13 +124,7 @@ describe("batch run on the local target (real CLI)", function () {
         assert.deepEqual(scratch.stacks(), [failed.stackName]);
         assert.ok(fs.existsSync(path.join(scratch.runsDir, "work", failed.stackName, "run.json")));
 
-        const next = await driver.run({
-            series: "inspect",
-            target: "local",
-            input: scratch.sample.data,
-            model: scratch.sample.model,
-            timeoutMinutes: 2,
-        });
+        const next = await driver.run(scratch.localSpec("inspect"));
         assert.equal(next.status, "succeeded", next.error);
         assert.equal(next.recovered, undefined);
         assert.deepEqual(scratch.stacks(), [failed.stackName], "the kept stack must survive the next run");
@@ -164,23 +133,14 @@ describe("batch run on the local target (real CLI)", function () {
     it("aborts during up: the run is recorded aborted and the stack is still destroyed", async () => {
         const abort = new AbortController();
         const { events, listener } = eventLog();
-        const record = await scratch.driver().run(
-            {
-                series: "abort-up",
-                target: "local",
-                input: scratch.sample.data,
-                model: scratch.sample.model,
-                timeoutMinutes: 2,
+        const record = await scratch.driver().run(scratch.localSpec("abort-up"), {
+            signal: abort.signal,
+            onEvent: (e) => {
+                listener(e);
+                // The first engine line means the CLI is running the update.
+                if (e.type === "engine-output" && e.phase === "up") abort.abort();
             },
-            {
-                signal: abort.signal,
-                onEvent: (e) => {
-                    listener(e);
-                    // The first engine line means the CLI is running the update.
-                    if (e.type === "engine-output" && e.phase === "up") abort.abort();
-                },
-            },
-        );
+        });
         assert.equal(record.status, "aborted");
         assert.match(record.error ?? "", /abort|cancel|interrupt/i);
         assert.ok(record.phases.up !== undefined && record.phases.wait === undefined, JSON.stringify(record.phases));
@@ -194,26 +154,15 @@ describe("batch run on the local target (real CLI)", function () {
         const abort = new AbortController();
         const outputDir = path.join(scratch.root, "abort-wait-out");
         const started = Date.now();
-        const record = await scratch.driver().run(
-            {
-                series: "abort-wait",
-                target: "local",
-                input: scratch.sample.data,
-                model: scratch.sample.model,
-                timeoutMinutes: 2,
-                waitSeconds: 60,
-                outputDir,
+        const record = await scratch.driver().run(scratch.localSpec("abort-wait", { waitSeconds: 60, outputDir }), {
+            signal: abort.signal,
+            onEvent: (e) => {
+                if (e.type === "job-status" && e.status === "running") {
+                    // Abort once the process is surely up (it shows in the process table).
+                    void eventually(() => processesMatching(outputDir).length > 0, 5000).then(() => abort.abort());
+                }
             },
-            {
-                signal: abort.signal,
-                onEvent: (e) => {
-                    if (e.type === "job-status" && e.status === "running") {
-                        // Abort once the process is surely up (it shows in the process table).
-                        void eventually(() => processesMatching(outputDir).length > 0, 5000).then(() => abort.abort());
-                    }
-                },
-            },
-        );
+        });
         assert.equal(record.status, "aborted");
         assert.ok(Date.now() - started < 40_000, "the run waited for the job instead of killing it");
         assert.ok(record.phases.wait !== undefined && record.phases.collect === undefined);
@@ -240,47 +189,31 @@ describe("batch run on the local target (real CLI)", function () {
     it("retries a destroy blocked by a stack lock (transient) and still removes the stack", async () => {
         let lockDir: string | undefined;
         const retries: RunEvent[] = [];
-        const record = await scratch.driver().run(
-            {
-                series: "locked",
-                target: "local",
-                input: scratch.sample.data,
-                model: scratch.sample.model,
-                timeoutMinutes: 2,
+        const record = await scratch.driver().run(scratch.localSpec("locked"), {
+            onEvent: (e) => {
+                if (e.type === "job-status" && e.status === "running") {
+                    // Another "update" takes the file backend's lock while the job runs.
+                    const stack = scratch.stacks()[0];
+                    lockDir = path.join(scratch.backendDir, ".pulumi", "locks", "organization", "customai-runs", stack);
+                    fs.mkdirSync(lockDir, { recursive: true });
+                    const lock = {
+                        pid: 1,
+                        username: "other",
+                        hostname: "elsewhere",
+                        timestamp: new Date().toISOString(),
+                    };
+                    fs.writeFileSync(
+                        path.join(lockDir, "5b4c9a5e-0000-4000-8000-000000000001.json"),
+                        JSON.stringify(lock),
+                    );
+                }
+                if (e.type === "retry") {
+                    retries.push(e);
+                    // ...and releases it after the first refused attempt.
+                    if (lockDir) fs.rmSync(lockDir, { recursive: true, force: true });
+                }
             },
-            {
-                onEvent: (e) => {
-                    if (e.type === "job-status" && e.status === "running") {
-                        // Another "update" takes the file backend's lock while the job runs.
-                        const stack = scratch.stacks()[0];
-                        lockDir = path.join(
-                            scratch.backendDir,
-                            ".pulumi",
-                            "locks",
-                            "organization",
-                            "customai-runs",
-                            stack,
-                        );
-                        fs.mkdirSync(lockDir, { recursive: true });
-                        const lock = {
-                            pid: 1,
-                            username: "other",
-                            hostname: "elsewhere",
-                            timestamp: new Date().toISOString(),
-                        };
-                        fs.writeFileSync(
-                            path.join(lockDir, "5b4c9a5e-0000-4000-8000-000000000001.json"),
-                            JSON.stringify(lock),
-                        );
-                    }
-                    if (e.type === "retry") {
-                        retries.push(e);
-                        // ...and releases it after the first refused attempt.
-                        if (lockDir) fs.rmSync(lockDir, { recursive: true, force: true });
-                    }
-                },
-            },
-        );
+        });
         assert.equal(record.status, "succeeded", record.error);
         assert.ok(retries.length >= 1, "the destroy was not retried");
         assert.ok(retries.every((e) => e.type === "retry" && e.phase === "destroy"));
@@ -303,18 +236,9 @@ describe("batch run on the local target (real CLI)", function () {
             ].join("\n"),
         );
         const { events, listener } = eventLog();
-        const record = await scratch.driver().run(
-            {
-                series: "leaky",
-                target: "local",
-                input: scratch.sample.data,
-                model: scratch.sample.model,
-                timeoutMinutes: 2,
-                script: leaky,
-                secrets: { apiToken: SECRET },
-            },
-            { onEvent: listener },
-        );
+        const record = await scratch
+            .driver()
+            .run(scratch.localSpec("leaky", { script: leaky, secrets: { apiToken: SECRET } }), { onEvent: listener });
         assert.equal(record.status, "failed");
         // The job did receive the secret: its output lines were redacted, not empty.
         assert.ok(

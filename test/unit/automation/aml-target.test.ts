@@ -13,7 +13,7 @@ import { ResolvedRunSpec, resolveRunSpec } from "../../../automation/spec";
 import { amlCommand, amlRunOutputs, createAmlTarget } from "../../../automation/targets/aml";
 import { TargetContext } from "../../../automation/targets/types";
 import { MockRecorder, settle, unwrapSecrets, useMocks, valueOf } from "../../harness/mocks";
-import { FakeArm, FakeCredential, jobBody, startFakeArm } from "./fake-arm";
+import { FakeCredential, fakeArmPerTest, jobBody, statuses } from "./fake-arm";
 
 const STACK_REF = "pulumi:pulumi:StackReference";
 const BLOB_FILES = "pulumi-nodejs:dynamic/customai-azure:BlobFiles";
@@ -186,23 +186,16 @@ describe("aml target program under mocks", () => {
 });
 
 describe("aml target wait and collect against a fake ARM server", () => {
-    let fake: FakeArm | undefined;
-    afterEach(async () => {
-        await fake?.close();
-        fake = undefined;
-    });
+    const serve = fakeArmPerTest();
     const JOB_ID = amlJobResourceId("sub-1", "rg-ml-prod", "mlw-x", "score-job-1");
     const OUT = "azureml://datastores/workspaceblobstore/paths/batch-runs/nightly-churn/s/";
 
     it("maps Azure ML statuses to the driver's and collects the output URIs", async () => {
-        const list = ["Queued", "Running", "Completed"];
-        let i = 0;
-        fake = await startFakeArm(() => {
-            const status = list[Math.min(i++, list.length - 1)];
-            const extra =
-                status === "Completed" ? { outputs: { scores: { jobOutputType: "uri_folder", uri: OUT } } } : {};
-            return { status: 200, body: jobBody(status, extra) };
-        });
+        const fake = await serve(
+            statuses(["Queued", "Running", "Completed"], (s) =>
+                s === "Completed" ? { outputs: { scores: { jobOutputType: "uri_folder", uri: OUT } } } : {},
+            ),
+        );
         const seen: string[] = [];
         const target = createAmlTarget({
             arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
@@ -222,7 +215,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
 
     it("reports the spec timeout as timed-out after canceling the job", async () => {
         let canceled = false;
-        fake = await startFakeArm((req) => {
+        const fake = await serve((req) => {
             if (req.method === "POST") canceled = true;
             return req.method === "POST"
                 ? { status: 202 }
@@ -253,14 +246,10 @@ describe("aml target wait and collect against a fake ARM server", () => {
 });
 
 describe("aml target helpers and the upload provider", () => {
-    let fake: FakeArm | undefined;
-    afterEach(async () => {
-        await fake?.close();
-        fake = undefined;
-    });
+    const serve = fakeArmPerTest();
 
     it("uploads each file with an Entra token and deletes them again, tolerating a blob already gone", async () => {
-        fake = await startFakeArm((req) => ({
+        const fake = await serve((req) => ({
             status: req.method === "PUT" ? 201 : req.path.endsWith("model.json") ? 404 : 202,
         }));
         const provider = blobFilesProvider(async (scope) => {
@@ -294,7 +283,7 @@ describe("aml target helpers and the upload provider", () => {
     });
 
     it("fails an upload the storage account refuses, naming the status and error code", async () => {
-        fake = await startFakeArm(() => ({
+        const fake = await serve(() => ({
             status: 403,
             headers: { "x-ms-error-code": "AuthorizationPermissionMismatch" },
             body: "This request is not authorized to perform this operation using this permission.",

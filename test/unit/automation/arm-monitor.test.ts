@@ -7,7 +7,7 @@ import {
     mapAmlStatus,
     watchAmlJob,
 } from "../../../automation/azure/job-monitor";
-import { FakeArm, FakeCredential, FakeHandler, jobBody, startFakeArm } from "./fake-arm";
+import { FakeArm, FakeCredential, fakeArmPerTest, jobBody, statuses } from "./fake-arm";
 
 const JOB_ID = amlJobResourceId("sub-1", "rg-ml", "mlw-x", "job1");
 const FAST = () => 10;
@@ -17,28 +17,14 @@ function client(fake: FakeArm, credential = new FakeCredential(), attempts = 3):
     return new ArmClient({ endpoint: fake.endpoint, credential, attempts, baseDelayMs: 20, maxDelayMs: 40 });
 }
 
-/** Answers job GETs from a list of statuses (the last repeats) and cancel POSTs with 202. */
-function statuses(list: string[], extra: (s: string) => Record<string, unknown> = () => ({})): FakeHandler {
-    let i = 0;
-    return (req) => {
-        if (req.method === "POST") return { status: 202 };
-        const status = list[Math.min(i++, list.length - 1)];
-        return { status: 200, body: jobBody(status, extra(status)) };
-    };
-}
-
 describe("ARM client and Azure ML job monitor against a fake ARM server", () => {
-    let fake: FakeArm | undefined;
-    afterEach(async () => {
-        await fake?.close();
-        fake = undefined;
-    });
+    const serve = fakeArmPerTest();
 
     it("polls through the statuses to Completed, reporting each change in order and returning outputs", async () => {
         const outputs = {
             scores: { jobOutputType: "uri_folder", uri: "azureml://datastores/workspaceblobstore/paths/out/" },
         };
-        fake = await startFakeArm(
+        const fake = await serve(
             statuses(["NotStarted", "Queued", "Queued", "Preparing", "Running", "Finalizing", "Completed"], (s) =>
                 s === "Completed" ? { outputs } : {},
             ),
@@ -76,7 +62,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("builds the job id from its parts and reports a Failed job with the service's error and studio link", async () => {
-        fake = await startFakeArm(
+        const fake = await serve(
             statuses(["Running", "Failed"], (s) =>
                 s === "Failed"
                     ? {
@@ -103,7 +89,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("waits out a 429's Retry-After before the next attempt", async () => {
-        fake = await startFakeArm((_req, i) =>
+        const fake = await serve((_req, i) =>
             i === 0
                 ? {
                       status: 429,
@@ -130,7 +116,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("retries 5xx and succeeds when the service recovers", async () => {
-        fake = await startFakeArm((_req, i) =>
+        const fake = await serve((_req, i) =>
             i < 2
                 ? { status: i === 0 ? 503 : 500, body: { error: { code: "ServiceUnavailable", message: "try later" } } }
                 : { status: 200, body: jobBody("Running") },
@@ -141,7 +127,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("gives up on 5xx after the bounded attempts with a classified ArmError", async () => {
-        fake = await startFakeArm(() => ({
+        const fake = await serve(() => ({
             status: 502,
             body: { error: { code: "BadGateway", message: "upstream failed" } },
         }));
@@ -169,7 +155,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
 
     it("cancels a job stalled in NotResponding and reports a timeout that says so", async () => {
         let canceled = false;
-        fake = await startFakeArm((req) => {
+        const fake = await serve((req) => {
             if (req.method === "POST") {
                 canceled = true;
                 return { status: 202 };
@@ -195,7 +181,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     it("on abort posts cancel once and keeps polling through CancelRequested until Canceled", async () => {
         let cancelAt: number | undefined;
         let pollsAfterCancel = 0;
-        fake = await startFakeArm((req) => {
+        const fake = await serve((req) => {
             if (req.method === "POST") {
                 cancelAt ??= req.at;
                 return { status: 202 };
@@ -223,7 +209,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
 
     it("times out a job that runs too long: cancel, then Canceled is reported as timed-out", async () => {
         let canceled = false;
-        fake = await startFakeArm((req) => {
+        const fake = await serve((req) => {
             if (req.method === "POST") canceled = true;
             return req.method === "POST"
                 ? { status: 202 }
@@ -243,7 +229,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("bounds the wait for Canceled after a cancel request", async () => {
-        fake = await startFakeArm((req) =>
+        const fake = await serve((req) =>
             req.method === "POST" ? { status: 202 } : { status: 200, body: jobBody("CancelRequested") },
         );
         const controller = new AbortController();
@@ -266,7 +252,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
             "Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota. " +
             "Additional details - Deployment Model: Resource Manager, Location: westeurope, Current Limit: 10, " +
             "Current Usage: 8, Additional Required: 4, (Minimum) New Limit Required: 12.";
-        fake = await startFakeArm(() => ({ status: 409, body: { error: { code: "OperationNotAllowed", message } } }));
+        const fake = await serve(() => ({ status: 409, body: { error: { code: "OperationNotAllowed", message } } }));
         await assert.rejects(client(fake).post(`${JOB_ID}/cancel`, "2025-12-01"), (err: unknown) => {
             assert.ok(err instanceof ArmError);
             assert.equal(err.classification.kind, "quota");
@@ -286,10 +272,9 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("retries dropped connections with backoff, then fails with a network ArmError", async () => {
-        fake = await startFakeArm(() => ({ status: 200, body: jobBody("Running") }));
+        const fake = await serve(() => ({ status: 200, body: jobBody("Running") }));
         const endpoint = fake.endpoint;
         await fake.close();
-        fake = undefined;
         const retries: number[] = [];
         const arm = new ArmClient({
             endpoint,
@@ -310,7 +295,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("gives up on an attempt that gets no answer in time and retries it", async () => {
-        fake = await startFakeArm((_req, i) =>
+        const fake = await serve((_req, i) =>
             i === 0
                 ? { status: 200, body: jobBody("Queued"), delayMs: 1000 }
                 : { status: 200, body: jobBody("Running") },
@@ -329,7 +314,7 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
     });
 
     it("stops waiting for a retry as soon as the caller aborts", async () => {
-        fake = await startFakeArm(() => ({ status: 429, headers: { "retry-after": "30" }, body: {} }));
+        const fake = await serve(() => ({ status: 429, headers: { "retry-after": "30" }, body: {} }));
         const controller = new AbortController();
         setTimeout(() => controller.abort(new Error("stop now")), 100);
         const started = Date.now();
@@ -363,6 +348,7 @@ describe("ARM helpers", () => {
         assert.equal(delays[0], 2000);
         assert.ok(delays.every((d, i) => i === 0 || d >= delays[i - 1]));
         assert.equal(delays[11], 60_000);
+        assert.equal(defaultPollSchedule(1000), 60_000);
     });
 
     it("maps every Azure ML status onto the driver's", () => {

@@ -38,12 +38,19 @@ describe("engine settings", () => {
     it("takes the passphrase from settings, then the environment, then a private file it creates once", () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "customai-pass-"));
         try {
-            assert.equal(resolvePassphrase({ passphrase: "given", pulumiRoot: root }, {}), "given");
-            assert.equal(resolvePassphrase({ pulumiRoot: root }, { PULUMI_CONFIG_PASSPHRASE: "env" }), "env");
+            const env = { PULUMI_CONFIG_PASSPHRASE: "env" };
+            assert.equal(resolvePassphrase({ passphrase: "given", pulumiRoot: root }, env), "given");
+            assert.equal(resolvePassphrase({ pulumiRoot: root }, env), "env");
+            assert.equal(fs.existsSync(path.join(root, "passphrase")), false, "a file was created while not needed");
             const first = resolvePassphrase({ pulumiRoot: root }, {});
             assert.equal(resolvePassphrase({ pulumiRoot: root }, {}), first, "the same passphrase every time");
             assert.ok(first.length >= 24);
             assert.equal(fs.statSync(path.join(root, "passphrase")).mode & 0o777, 0o600);
+            assert.equal(
+                resolvePassphrase({ pulumiRoot: root }, env),
+                "env",
+                "the file took precedence over the environment",
+            );
             assert.equal(engineEnv({ pulumiRoot: root }).PULUMI_CONFIG_PASSPHRASE.length > 0, true);
         } finally {
             fs.rmSync(root, { recursive: true, force: true });

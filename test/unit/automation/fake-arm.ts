@@ -87,6 +87,19 @@ export async function startFakeArm(handler: FakeHandler): Promise<FakeArm> {
     };
 }
 
+/**
+ * For a describe block: returns the function that starts a fake ARM server,
+ * and closes whatever server a test started once it ends.
+ */
+export function fakeArmPerTest(): (handler: FakeHandler) => Promise<FakeArm> {
+    let current: FakeArm | undefined;
+    afterEach(async () => {
+        await current?.close();
+        current = undefined;
+    });
+    return async (handler) => (current = await startFakeArm(handler));
+}
+
 /** A credential that hands out a fixed token and counts how often it was asked. */
 export class FakeCredential implements TokenCredential {
     calls = 0;
@@ -104,5 +117,15 @@ export function jobBody(status: string, extra: Record<string, unknown> = {}): Re
         name: "job1",
         type: "Microsoft.MachineLearningServices/workspaces/jobs",
         properties: { jobType: "Command", status, ...extra },
+    };
+}
+
+/** Answers job GETs from a list of statuses (the last repeats) and cancel POSTs with 202. */
+export function statuses(list: string[], extra: (s: string) => Record<string, unknown> = () => ({})): FakeHandler {
+    let i = 0;
+    return (req) => {
+        if (req.method === "POST") return { status: 202 };
+        const status = list[Math.min(i++, list.length - 1)];
+        return { status: 200, body: jobBody(status, extra(status)) };
     };
 }

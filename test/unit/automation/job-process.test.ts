@@ -40,6 +40,7 @@ describe("job process", () => {
 
     it("stops a job past its timeout, escalating to SIGKILL when SIGTERM is ignored", async () => {
         const started = Date.now();
+        const lines: string[] = [];
         const result = await runJobProcess({
             ...base,
             command: "python3",
@@ -49,8 +50,12 @@ describe("job process", () => {
             ],
             timeoutMs: 500,
             killGraceMs: 300,
+            onLine: (_stream, line) => lines.push(line),
         });
         assert.equal(result.outcome, "timed-out");
+        // SIGTERM came after the job ignored it, so only the SIGKILL after the grace period ended it.
+        assert.deepEqual(lines, ["ready"], "the job did not get to ignore SIGTERM before the timeout");
+        assert.ok(result.durationMs >= 500 + 300, `ended after ${result.durationMs} ms, before the grace period`);
         assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     });
 });
