@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { namePartIssues } from "./naming";
 import { tagIssues } from "./tags";
-import { ValidationError, ValidationIssue, isArmResourceId } from "./validation";
+import { ValidationError, ValidationIssue, isGuid, isArmResourceId } from "./validation";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "string[]" | "json";
 
@@ -209,10 +209,7 @@ export const configChecks = {
     object: (value: unknown): string | undefined =>
         value && typeof value === "object" && !Array.isArray(value) ? undefined : "a JSON object",
     /** A list of Entra object ids. */
-    guidList: (ids: string[]): string | undefined =>
-        ids.every((id) => /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id))
-            ? undefined
-            : "a list of object ids (GUIDs)",
+    guidList: (ids: string[]): string | undefined => (ids.every(isGuid) ? undefined : "a list of object ids (GUIDs)"),
 };
 
 /** Joins the rules of issues found by a validator into one `check` result. */

@@ -7,7 +7,7 @@
  * RoleAssignmentExists.
  */
 import { createHash } from "node:crypto";
-import { ValidationError } from "./validation";
+import { ValidationError, isGuid } from "./validation";
 
 /** Role definition GUIDs of the built-in roles this package grants. */
 export const BUILT_IN_ROLES = {
@@ -60,7 +60,7 @@ export function subscriptionOf(resourceId: string): string {
 /** Full role-definition id for a role at a scope in the same subscription. */
 export function roleDefinitionId(scope: string, role: BuiltInRole | string): string {
     const guid = role in BUILT_IN_ROLES ? BUILT_IN_ROLES[role as BuiltInRole] : role;
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(guid)) {
+    if (!isGuid(guid)) {
         throw new ValidationError([
             { field: "role", rule: "a built-in role name or a role-definition GUID", value: role },
         ]);

@@ -112,6 +112,11 @@ export class Validator {
     }
 }
 
+/** A GUID in its usual 8-4-4-4-12 form (Entra object ids, subscriptions, role definitions). */
+export function isGuid(value: unknown): value is string {
+    return typeof value === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(value);
+}
+
 /** True for a whole number within [min, max]. */
 export function isIntInRange(value: unknown, min: number, max: number): value is number {
     return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;

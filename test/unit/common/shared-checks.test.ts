@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { componentTagIssues, MAX_TAGS } from "../../../components/common/tags";
-import { firewallRangeIssues, isArmResourceId } from "../../../components/common/validation";
+import { firewallRangeIssues, isArmResourceId, isGuid } from "../../../components/common/validation";
 
 describe("shared checks used by several components", () => {
     describe("firewallRangeIssues", () => {
@@ -38,6 +38,21 @@ describe("shared checks used by several components", () => {
             assert.equal(isArmResourceId(subnet, "Microsoft.Storage", "storageAccounts"), false);
             const lookAlike = subnet.replace("Microsoft.Network", "MicrosoftxNetwork");
             assert.equal(isArmResourceId(lookAlike, "Microsoft.Network", "virtualNetworks", "subnets"), false);
+        });
+    });
+
+    describe("isGuid", () => {
+        it("takes the 8-4-4-4-12 form in either case and nothing else", () => {
+            assert.equal(isGuid("f6c7c914-8db3-469d-8ca1-694a8f32e121"), true);
+            assert.equal(isGuid("F6C7C914-8DB3-469D-8CA1-694A8F32E121"), true);
+            for (const bad of [
+                "f6c7c9148db3469d8ca1694a8f32e121",
+                "f6c7c914-8db3-469d-8ca1-694a8f32e12",
+                "alice",
+                42,
+            ]) {
+                assert.equal(isGuid(bad), false, String(bad));
+            }
         });
     });
 
