@@ -4,7 +4,7 @@
  * naming its field) and `resolveRunSpec` fills the defaults; both run before
  * any stack exists, so a typo never costs a provisioned cluster.
  */
-import { vmSizeIssues } from "../components/compute/vm-sizes";
+import { vmSizeIssues } from "../components/common/vm-sizes";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configChecks } from "../components/common/config";

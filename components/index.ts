@@ -1,9 +1,13 @@
-/** Public API of the component package. */
+/**
+ * Public API of the component package, one namespace per family so families
+ * never collide: `import { aml, storage } from "custom-ai-on-azure/components"`,
+ * or a family directly: `import { ComputeCluster } from "custom-ai-on-azure/components/aml"`.
+ */
+export * as aml from "./aml";
 export * as common from "./common";
-export * as compute from "./compute";
-export * as platform from "./platform";
-export * as training from "./training";
-export * from "./common";
-export * from "./compute";
-export * from "./platform";
-export * from "./training";
+export * as identity from "./identity";
+export * as keyvault from "./keyvault";
+export * as monitoring from "./monitoring";
+export * as registry from "./registry";
+export * as storage from "./storage";
+export * as vm from "./vm";

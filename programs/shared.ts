@@ -4,7 +4,7 @@
  */
 import * as resources from "@pulumi/azure-native/resources";
 import { configChecks, NameParts, resourceName, standardTags } from "../components/common";
-import { MlPlatform } from "../components/platform";
+import { MlPlatform } from "../components/aml";
 
 /** The keys every program reads; spread into a program's CONFIG_SPEC. */
 export function baseConfigSpec(defaultWorkload: string) {

@@ -22,7 +22,7 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { OutputMap } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
-import { DEFAULT_DATASTORE, TrainingCluster, TrainingJob, JobDataArgs } from "../../components/training";
+import { DEFAULT_DATASTORE, ComputeCluster, CommandJob, JobDataArgs } from "../../components/aml";
 import { ArmClient, ArmRequester } from "../azure/arm";
 import { BlobFiles } from "../azure/blob-files";
 import { AmlJobResult, watchAmlJob } from "../azure/job-monitor";
@@ -135,7 +135,7 @@ export function amlProgram(ctx: TargetContext, options: AmlTargetOptions = {}): 
         });
         const url = (name: string) => files.urls.apply((u) => u[name]);
 
-        const cluster = new TrainingCluster("score", {
+        const cluster = new ComputeCluster("score", {
             resourceGroupName: ws.resourceGroupName,
             workspaceName: ws.workspaceName,
             location: ws.location as pulumi.Output<string> | undefined,
@@ -148,7 +148,7 @@ export function amlProgram(ctx: TargetContext, options: AmlTargetOptions = {}): 
 
         const file = (p: pulumi.Input<string>): JobDataArgs => ({ path: p, type: "uri_file", mode: "Download" });
         const outputUri = `azureml://datastores/${options.outputDatastore ?? DEFAULT_DATASTORE}/paths/${runOutputPath(ctx)}`;
-        const job = new TrainingJob(
+        const job = new CommandJob(
             "score",
             {
                 resourceGroupName: ws.resourceGroupName,

@@ -1,34 +1,18 @@
 /**
- * Small helpers every component uses when it creates its children.
+ * What every component class shares besides naming (naming.ts): the options
+ * that keep existing stacks attached when a component's type token changes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceKind, nameIssues, resourceName } from "./naming";
-import { ValidationError } from "./validation";
 
 /**
- * The Azure name of a component's resource: the caller's explicit name
- * (validated), or a CAF-style name built from the component name with a
- * suffix seeded by project, stack and component — stable across deploys,
- * different between stacks.
+ * `opts` plus aliases for the type tokens a component had before, so a stack
+ * created with the former token adopts the component (and everything under
+ * it) instead of deleting and re-creating it. Type tokens are never renamed
+ * without one.
  */
-export function azureName(
-    kind: ResourceKind,
-    componentName: string,
-    explicit: string | undefined,
-    field: string,
-): string {
-    if (explicit !== undefined) {
-        const issues = nameIssues(kind, explicit, field);
-        if (issues.length > 0) throw new ValidationError(issues, componentName);
-        return explicit;
-    }
-    const workload =
-        componentName
-            .toLowerCase()
-            .replace(/[^a-z0-9]+/g, "-")
-            .replace(/^-+|-+$/g, "") || "ai";
-    return resourceName(kind, {
-        workload,
-        suffixSeed: `${pulumi.getProject()}/${pulumi.getStack()}/${componentName}`,
-    });
+export function withFormerTypes(
+    opts: pulumi.ComponentResourceOptions | undefined,
+    ...formerTypes: string[]
+): pulumi.ComponentResourceOptions {
+    return { ...opts, aliases: [...(opts?.aliases ?? []), ...formerTypes.map((type) => ({ type }))] };
 }

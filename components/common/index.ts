@@ -1,3 +1,7 @@
+/**
+ * What every family shares: names, validation, tags, the common interface,
+ * role assignments, VM size rules and typed program config.
+ */
 export * from "./access";
 export * from "./component";
 export * from "./config";
@@ -6,3 +10,4 @@ export * from "./naming";
 export * from "./roles";
 export * from "./tags";
 export * from "./validation";
+export * from "./vm-sizes";

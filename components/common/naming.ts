@@ -4,9 +4,12 @@
  * names that must be unique across all of Azure (storage, key vault, registry)
  * or that Azure keeps after deletion (ML workspaces are soft-deleted 14 days).
  *
- * Everything here is pure: the same inputs always give the same name, so a
- * re-deploy never renames (and so never replaces) a resource.
+ * Everything here but `azureName` (which reads the current project and stack)
+ * is pure: the same inputs always give the same name, so a re-deploy never
+ * renames (and so never replaces) a resource. This is the one module that
+ * builds Azure names; components call `azureName`.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { ValidationError, ValidationIssue } from "./validation";
 
@@ -392,4 +395,75 @@ export function resourceName(kind: ResourceKind, parts: NameParts): string {
 
     const name = [...head, workload, ...tail].join(separator);
     return validateName(kind, name, `${kind} name`);
+}
+
+/** Every CAF abbreviation of NAME_RULES (`kv`, `st`, `mlw`...). */
+const ABBREVIATIONS: ReadonlySet<string> = new Set(
+    Object.values(NAME_RULES as Record<string, NameRule>).flatMap((r) => (r.abbreviation ? [r.abbreviation] : [])),
+);
+
+/**
+ * The workload part of the names a component derives from its own name:
+ * lowercase words joined by '-', without a trailing CAF abbreviation.
+ * Compositions name their parts `<base>-<abbreviation>` (MlPlatform's vault
+ * is the component `ml-dev-kv`) to keep Pulumi names unique; the Azure name
+ * already starts with the abbreviation, so keeping it would give
+ * `kv-ml-dev-kv-…`. The suffix still comes from the full component name, so
+ * two parts of one base never collide. Pure.
+ */
+export function componentWorkload(componentName: string): string {
+    const words = componentName
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 0);
+    if (words.length > 1 && ABBREVIATIONS.has(words[words.length - 1])) words.pop();
+    return words.join("-") || "ai";
+}
+
+/** Where a component's generated names come from. */
+export interface ComponentNaming {
+    /** Required. Pulumi name of the component. */
+    readonly componentName: string;
+    /** Required. Pulumi project; part of the suffix seed, so two projects never collide. */
+    readonly project: string;
+    /** Required. Pulumi stack; part of the suffix seed, so two stacks never collide. */
+    readonly stack: string;
+}
+
+/**
+ * The Azure name of a component's resource: `explicit` when given (checked,
+ * `field` names it in the error), else a CAF-style name built from the
+ * component's name with a suffix seeded by project, stack and component:
+ * stable across deploys, different between stacks. Pure.
+ */
+export function componentResourceName(
+    kind: ResourceKind,
+    naming: ComponentNaming,
+    explicit: string | undefined,
+    field: string,
+): string {
+    if (explicit !== undefined) {
+        const issues = nameIssues(kind, explicit, field);
+        if (issues.length > 0) throw new ValidationError(issues, naming.componentName);
+        return explicit;
+    }
+    return resourceName(kind, {
+        workload: componentWorkload(naming.componentName),
+        suffixSeed: `${naming.project}/${naming.stack}/${naming.componentName}`,
+    });
+}
+
+/** `componentResourceName` in the current project and stack: what components call. */
+export function azureName(
+    kind: ResourceKind,
+    componentName: string,
+    explicit: string | undefined,
+    field: string,
+): string {
+    return componentResourceName(
+        kind,
+        { componentName, project: pulumi.getProject(), stack: pulumi.getStack() },
+        explicit,
+        field,
+    );
 }

@@ -4,7 +4,14 @@
  * shut down every evening, optionally on Spot, reading data by RBAC.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigSpec, ValidationIssue, configChecks, joinRules, readProgramConfig } from "../../components/common";
+import {
+    ConfigSpec,
+    ValidationIssue,
+    configChecks,
+    joinRules,
+    readProgramConfig,
+    vmSizeIssues,
+} from "../../components/common";
 import {
     DataScienceVm,
     DISK_TYPES,
@@ -14,9 +21,8 @@ import {
     WINDOWS_TIME_ZONE_PATTERN,
     passwordIssues,
     sourceRangeIssues,
-    vmSizeIssues,
-} from "../../components/compute";
-import { WorkloadIdentity } from "../../components/platform";
+} from "../../components/vm";
+import { WorkloadIdentity } from "../../components/identity";
 import { baseConfigSpec, createPathBase } from "../shared";
 
 const sources = (key: string) => (ranges: string[]) =>

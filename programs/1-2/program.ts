@@ -6,9 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSpec, ValidationError, ValidationIssue, configChecks, readProgramConfig } from "../../components/common";
-import { vmSizeIssues } from "../../components/compute/vm-sizes";
+import { vmSizeIssues } from "../../components/common";
 import { baseConfigSpec, createPathBase, createPlatform, platformConfigSpec } from "../shared";
-import { JobDataArgs, TrainingCluster, TrainingJob, validateTrainingJobArgs } from "../../components/training";
+import { JobDataArgs, ComputeCluster, CommandJob, validateCommandJobArgs } from "../../components/aml";
 
 export const DEFAULT_JOB_ENVIRONMENT =
     "azureml://registries/azureml/environments/acpt-pytorch-2.8-cuda12.6/labels/latest";
@@ -126,7 +126,7 @@ export function crossKeyIssues(c: CrossKeyConfig): ValidationIssue[] {
         issues.push({ field: "minNodes", rule: `at most maxNodes (${c.maxNodes})`, value: c.minNodes });
     if (!c.submitJob) return issues;
     try {
-        validateTrainingJobArgs({
+        validateCommandJobArgs({
             resourceGroupName: "rg",
             workspaceName: "ws",
             computeId: "cluster",
@@ -162,7 +162,7 @@ export async function program(): Promise<Record<string, unknown>> {
     const name = `${config.workload}-${config.environment}`;
     const platform = createPlatform(name, base, config);
 
-    const cluster = new TrainingCluster(`${name}-cluster`, {
+    const cluster = new ComputeCluster(`${name}-cluster`, {
         resourceGroupName: group.name,
         location: group.location,
         tags,
@@ -180,7 +180,7 @@ export async function program(): Promise<Record<string, unknown>> {
     if (platform.registry) grants.push(platform.registry.grantPull("cluster", cluster.principalId));
 
     const job = config.submitJob
-        ? new TrainingJob(
+        ? new CommandJob(
               `${name}-job`,
               {
                   resourceGroupName: group.name,

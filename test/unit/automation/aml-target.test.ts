@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ValidationError } from "../../../components/common/validation";
-import { validateTrainingJobArgs } from "../../../components/training/training-job";
+import { validateCommandJobArgs } from "../../../components/aml/command-job";
 import { ArmClient } from "../../../automation/azure/arm";
 import { BlobFilesState, blobFilesProvider } from "../../../automation/azure/blob-files";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
@@ -316,7 +316,7 @@ describe("aml target helpers and the upload provider", () => {
     it("refuses per-process launches for a plain job", () => {
         assert.throws(
             () =>
-                validateTrainingJobArgs({
+                validateCommandJobArgs({
                     resourceGroupName: "rg",
                     workspaceName: "ws",
                     computeId: "/subscriptions/s/c",

@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import {
     DEFAULT_SUFFIX_LENGTH,
+    componentResourceName,
+    componentWorkload,
     NAME_RULES,
     NameRule,
     ResourceKind,
@@ -847,6 +849,45 @@ describe("naming: resourceName", () => {
         assert.throws(
             () => resourceName("storageAccount", { workload: "a", environment: "production-west-europe" }),
             (err: unknown) => err instanceof ValidationError && /3-24 characters/.test(err.issues[0].rule),
+        );
+    });
+});
+
+describe("naming: names derived from component names", () => {
+    const naming = (componentName: string) => ({ componentName, project: "customai-platform", stack: "dev" });
+
+    it("drops a trailing CAF abbreviation, which the name already starts with", () => {
+        assert.equal(componentWorkload("ml-dev-kv"), "ml-dev");
+        assert.equal(componentWorkload("ml-dev-mlw"), "ml-dev");
+        assert.equal(componentWorkload("ml-dev-st"), "ml-dev");
+        // Only a whole trailing word, and never the whole name.
+        assert.equal(componentWorkload("ml-dev-cluster"), "ml-dev-cluster");
+        assert.equal(componentWorkload("kv"), "kv");
+        assert.equal(componentWorkload("Scoring_Team.KV"), "scoring-team");
+    });
+
+    it("names MlPlatform's parts once each: kv-ml-dev-…, mlw-ml-dev-…, stmldev…", () => {
+        const kv = componentResourceName("keyVault", naming("ml-dev-kv"), undefined, "vaultName");
+        const mlw = componentResourceName("mlWorkspace", naming("ml-dev-mlw"), undefined, "workspaceName");
+        const st = componentResourceName("storageAccount", naming("ml-dev-st"), undefined, "accountName");
+        assert.match(kv, /^kv-ml-dev-[a-z0-9]{6}$/);
+        assert.match(mlw, /^mlw-ml-dev-[a-z0-9]{6}$/);
+        assert.match(st, /^stmldev[a-z0-9]{6}$/);
+    });
+
+    it("keeps parts of one base apart: the suffix is seeded by the full component name", () => {
+        const a = componentResourceName("keyVault", naming("ml-dev-kv"), undefined, "vaultName");
+        const b = componentResourceName("keyVault", naming("ml-dev"), undefined, "vaultName");
+        assert.notEqual(a, b);
+        const other = componentResourceName("keyVault", { ...naming("ml-dev-kv"), stack: "prod" }, undefined, "v");
+        assert.notEqual(a, other, "another stack gets another name");
+    });
+
+    it("uses an explicit name as given, and names the field when it breaks the rules", () => {
+        assert.equal(componentResourceName("keyVault", naming("x"), "kv-mine", "vaultName"), "kv-mine");
+        assert.throws(
+            () => componentResourceName("keyVault", naming("x"), "9bad--name", "vaultName"),
+            (err: ValidationError) => err.fields.every((f) => f === "vaultName"),
         );
     });
 });

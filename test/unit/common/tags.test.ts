@@ -8,12 +8,12 @@ import {
     tagIssues,
     withManagedBy,
 } from "../../../components/common/tags";
-import { validateWorkloadIdentityArgs } from "../../../components/platform/identity";
-import { validateSecretVaultArgs } from "../../../components/platform/keyvault";
-import { validateMonitoringArgs } from "../../../components/platform/monitoring";
-import { validateImageRegistryArgs } from "../../../components/platform/registry";
-import { validateDataStorageArgs } from "../../../components/platform/storage";
-import { validateMlWorkspaceArgs } from "../../../components/platform/workspace";
+import { validateWorkloadIdentityArgs } from "../../../components/identity/workload-identity";
+import { validateSecretVaultArgs } from "../../../components/keyvault/secret-vault";
+import { validateMonitoringArgs } from "../../../components/monitoring/monitoring";
+import { validateImageRegistryArgs } from "../../../components/registry/image-registry";
+import { validateDataStorageArgs } from "../../../components/storage/data-storage";
+import { validateMlWorkspaceArgs } from "../../../components/aml/workspace";
 import { ValidationError } from "../../../components/common/validation";
 
 function manyTags(count: number): Record<string, string> {

@@ -1,0 +1,305 @@
+/**
+ * CommandJob: submits a distributed PyTorch Command job to a cluster. AML
+ * starts `processCountPerInstance` processes on each of `instanceCount` nodes
+ * and sets the torch.distributed variables (MASTER_ADDR, RANK, WORLD_SIZE…),
+ * so a script written for `torchrun` runs unchanged. With `distribution:
+ * "None"` it is a plain Command job (the batch driver's scoring job).
+ *
+ * Jobs are immutable in Azure ML, so any change of the spec replaces the job
+ * (a new submission) instead of attempting an update Azure would refuse.
+ *
+ * The job name: the Job resource takes it as an input called `id`, which the
+ * Node.js SDK reserves for resource ids and never sends to the provider. So
+ * azure-native names the job itself (from the Pulumi name plus a random
+ * suffix), once, and the name is kept in state; read it from `jobName`.
+ */
+import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import { input } from "@pulumi/azure-native/types";
+import * as pulumi from "@pulumi/pulumi";
+import { componentTagIssues, withManagedBy } from "../common/tags";
+import { Validator, ValidationIssue, isIntInRange } from "../common/validation";
+import { withFormerTypes } from "../common/component";
+
+export const DEFAULT_INSTANCE_COUNT = 2;
+export const DEFAULT_TIMEOUT_SECONDS = 4 * 3600;
+export const DEFAULT_DATASTORE = "workspaceblobstore";
+export const DEFAULT_EXPERIMENT_NAME = "distributed-training";
+
+export interface JobDataArgs {
+    /**
+     * Required. A path inside the workspace's default datastore (e.g.
+     * `data/train`), or a full `azureml://` or `https://` URI. An Output (a
+     * URI read from another stack) is passed through unchecked.
+     */
+    readonly path: pulumi.Input<string>;
+    /** Optional. @default "uri_folder" */
+    readonly type?: "uri_folder" | "uri_file";
+    /** Optional. Inputs: ReadOnlyMount or Download; outputs: ReadWriteMount or Upload. @default - mount */
+    readonly mode?: "ReadOnlyMount" | "Download" | "ReadWriteMount" | "Upload";
+}
+
+export interface CommandJobArgs {
+    /** Required. Resource group of the workspace. */
+    readonly resourceGroupName: pulumi.Input<string>;
+    /** Required. Azure ML workspace name. */
+    readonly workspaceName: pulumi.Input<string>;
+    /** Required. ARM id of the cluster (ComputeCluster.clusterId). */
+    readonly computeId: pulumi.Input<string>;
+    /** Required. Environment asset id, e.g. `azureml://registries/azureml/environments/<name>/labels/latest`. */
+    readonly environmentId: pulumi.Input<string>;
+    /** Required. Command run by every process; refer to data as `${{inputs.<name>}}` / `${{outputs.<name>}}`. */
+    readonly command: string;
+    /** Optional. Code asset id (an uploaded folder the command runs in). @default - no code, the command runs as is */
+    readonly codeId?: pulumi.Input<string>;
+    /**
+     * Optional. How AML launches the command: `PyTorch` starts
+     * `processCountPerInstance` processes per node with the torch.distributed
+     * variables set; `None` runs the command once per node, as a plain
+     * (e.g. batch scoring) job. @default "PyTorch"
+     */
+    readonly distribution?: "PyTorch" | "None";
+    /** Optional. Nodes the job runs on. @default 2 */
+    readonly instanceCount?: number;
+    /** Optional. Processes per node: one per GPU, or 1 on CPU nodes. @default 1 */
+    readonly processCountPerInstance?: number;
+    /** Optional. Max nodes of the cluster, to refuse a job that could never be scheduled. @default - not checked */
+    readonly clusterMaxNodes?: number;
+    /** Optional. Named inputs. @default {} */
+    readonly inputs?: Readonly<Record<string, JobDataArgs>>;
+    /** Optional. Named outputs. @default {} */
+    readonly outputs?: Readonly<Record<string, JobDataArgs>>;
+    /** Optional. Environment variables of every process. @default {} */
+    readonly environmentVariables?: Readonly<Record<string, string>>;
+    /** Optional. Experiment the job is filed under in the studio. @default "distributed-training" */
+    readonly experimentName?: string;
+    /** Optional. Job runs longer than this are cancelled (60 s to 30 days). @default 14400 (4 h) */
+    readonly timeoutSeconds?: number;
+    /**
+     * Optional. Identity the job uses for data: `Managed` is the cluster's
+     * identity (grant it blob access), `UserIdentity` the submitter's. @default "Managed"
+     */
+    readonly identity?: "Managed" | "UserIdentity";
+    /** Optional. Tags of the job. @default {} */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+const DATA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const REFERENCE = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_]+)\s*\}\}/g;
+
+/** The URI a job sees for `path`: relative paths live in the default datastore. */
+export function datastoreUri(path: string, datastore: string = DEFAULT_DATASTORE): string {
+    if (/^(azureml|https):\/\//.test(path)) return path;
+    return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, "")}`;
+}
+
+type DataKind = "inputs" | "outputs";
+
+/** Delivery modes Azure ML accepts for each kind of data; the first is the default. */
+const DATA_MODES: Readonly<Record<DataKind, readonly string[]>> = {
+    inputs: ["ReadOnlyMount", "Download"],
+    outputs: ["ReadWriteMount", "Upload"],
+};
+
+function dataIssues(kind: DataKind, data: Readonly<Record<string, JobDataArgs>>): ValidationIssue[] {
+    const v = new Validator();
+    const modes = DATA_MODES[kind];
+    for (const [name, d] of Object.entries(data)) {
+        const at = `${kind}.${name}`;
+        v.check(at, DATA_NAME.test(name), "a name of letters, digits and '_', not starting with a digit", name);
+        const path = d?.path;
+        // Only known values can be checked; an Output resolves after validation.
+        const pending = pulumi.Output.isInstance(path) || path instanceof Promise;
+        const ok = pending || (typeof path === "string" && path.length > 0 && !path.split("/").includes(".."));
+        v.check(`${at}.path`, ok, "a datastore path such as data/train (no '..') or an azureml:// URI", path);
+        if (d?.type !== undefined) {
+            v.check(
+                `${at}.type`,
+                ["uri_folder", "uri_file"].includes(d.type),
+                'one of "uri_folder", "uri_file"',
+                d.type,
+            );
+        }
+        if (d?.mode !== undefined) v.check(`${at}.mode`, modes.includes(d.mode), `one of ${modes.join(", ")}`, d.mode);
+    }
+    return [...v.issues];
+}
+
+/** The arguments with their defaults applied. */
+export interface ResolvedCommandJobArgs {
+    readonly distribution: "PyTorch" | "None";
+    readonly instanceCount: number;
+    readonly processCountPerInstance: number;
+    readonly experimentName: string;
+    readonly timeoutSeconds: number;
+    readonly identity: "Managed" | "UserIdentity";
+}
+
+export function resolveCommandJobArgs(args: CommandJobArgs): ResolvedCommandJobArgs {
+    return {
+        distribution: args.distribution ?? "PyTorch",
+        instanceCount: args.instanceCount ?? DEFAULT_INSTANCE_COUNT,
+        processCountPerInstance: args.processCountPerInstance ?? 1,
+        experimentName: args.experimentName ?? DEFAULT_EXPERIMENT_NAME,
+        timeoutSeconds: args.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+        identity: args.identity ?? "Managed",
+    };
+}
+
+export function validateCommandJobArgs(args: CommandJobArgs): ResolvedCommandJobArgs {
+    const r = resolveCommandJobArgs(args);
+    const v = new Validator("CommandJob");
+    const instances = r.instanceCount;
+    const perNode = r.processCountPerInstance;
+    v.check(
+        "command",
+        typeof args.command === "string" && args.command.trim().length > 0,
+        "a non-empty command",
+        args.command,
+    );
+    if (v.check("instanceCount", isIntInRange(instances, 1, 100), "an integer from 1 to 100", instances)) {
+        if (args.clusterMaxNodes !== undefined) {
+            v.check(
+                "instanceCount",
+                instances <= args.clusterMaxNodes,
+                `at most the cluster's maxNodes (${args.clusterMaxNodes})`,
+                instances,
+            );
+        }
+    }
+    v.check(
+        "processCountPerInstance",
+        isIntInRange(perNode, 1, 128),
+        "an integer from 1 to 128 (one per GPU on GPU nodes)",
+        perNode,
+    );
+    const distribution = r.distribution;
+    if (v.check("distribution", ["PyTorch", "None"].includes(distribution), 'one of "PyTorch", "None"', distribution)) {
+        v.check(
+            "processCountPerInstance",
+            distribution === "PyTorch" || perNode === 1,
+            'unset or 1 when distribution is "None" (AML starts the command once per node)',
+            perNode,
+        );
+    }
+    if (typeof args.environmentId === "string") {
+        v.check(
+            "environmentId",
+            /^(azureml:|\/subscriptions\/)/.test(args.environmentId),
+            "an environment asset id (azureml://registries/…/environments/… or an ARM id)",
+            args.environmentId,
+        );
+    }
+    const inputs = args.inputs ?? {};
+    const outputs = args.outputs ?? {};
+    v.merge(dataIssues("inputs", inputs));
+    v.merge(dataIssues("outputs", outputs));
+    if (typeof args.command === "string") {
+        for (const [, kind, ref] of args.command.matchAll(REFERENCE)) {
+            const declared = kind === "inputs" ? inputs : outputs;
+            v.check(
+                "command",
+                ref in declared,
+                `refers to ${kind}.${ref}, which is not declared in ${kind}`,
+                args.command,
+            );
+        }
+    }
+    const timeout = r.timeoutSeconds;
+    v.check("timeoutSeconds", isIntInRange(timeout, 60, 30 * 86400), "an integer from 60 to 2592000 seconds", timeout);
+    if (args.experimentName !== undefined) {
+        v.check(
+            "experimentName",
+            /^[A-Za-z0-9_-]{1,255}$/.test(args.experimentName),
+            "letters, digits, '_' and '-'",
+            args.experimentName,
+        );
+    }
+    const identity = r.identity;
+    v.check(
+        "identity",
+        identity === "Managed" || identity === "UserIdentity",
+        'one of "Managed", "UserIdentity"',
+        identity,
+    );
+    v.merge(componentTagIssues(args.tags));
+    v.throwIfAny();
+    return r;
+}
+
+type JobInput = input.machinelearningservices.UriFileJobInputArgs | input.machinelearningservices.UriFolderJobInputArgs;
+type JobOutput =
+    input.machinelearningservices.UriFileJobOutputArgs | input.machinelearningservices.UriFolderJobOutputArgs;
+
+/**
+ * Named inputs or outputs as the Job resource takes them: paths become
+ * datastore URIs, the type defaults to a folder and the mode to a mount.
+ */
+function jobData(kind: "inputs", data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, JobInput>;
+function jobData(kind: "outputs", data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, JobOutput>;
+function jobData(kind: DataKind, data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, unknown> {
+    const typeKey = kind === "inputs" ? "jobInputType" : "jobOutputType";
+    return Object.fromEntries(
+        Object.entries(data ?? {}).map(([key, d]) => [
+            key,
+            {
+                [typeKey]: d.type ?? "uri_folder",
+                uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
+                mode: d.mode ?? DATA_MODES[kind][0],
+            },
+        ]),
+    );
+}
+
+export class CommandJob extends pulumi.ComponentResource {
+    readonly job: machinelearningservices.Job;
+    readonly jobName: pulumi.Output<string>;
+    /** Status when the job was submitted or last refreshed (`pulumi refresh`). */
+    readonly status: pulumi.Output<string>;
+
+    constructor(name: string, args: CommandJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("customai:aml:CommandJob", name, {}, withFormerTypes(opts, "customai:training:TrainingJob"));
+        const r = validateCommandJobArgs(args);
+
+        this.job = new machinelearningservices.Job(
+            `${name}-job`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                workspaceName: args.workspaceName,
+                properties: {
+                    jobType: "Command",
+                    displayName: name,
+                    experimentName: r.experimentName,
+                    command: args.command,
+                    codeId: args.codeId,
+                    environmentId: args.environmentId,
+                    environmentVariables: args.environmentVariables ?? {},
+                    computeId: args.computeId,
+                    distribution:
+                        r.distribution === "PyTorch"
+                            ? {
+                                  distributionType: "PyTorch",
+                                  processCountPerInstance: r.processCountPerInstance,
+                              }
+                            : undefined,
+                    resources: { instanceCount: r.instanceCount },
+                    inputs: jobData("inputs", args.inputs),
+                    outputs: jobData("outputs", args.outputs),
+                    limits: {
+                        jobLimitsType: "Command",
+                        timeout: `PT${r.timeoutSeconds}S`,
+                    },
+                    identity:
+                        r.identity === "Managed"
+                            ? { identityType: "Managed" as const }
+                            : { identityType: "UserIdentity" as const },
+                    tags: withManagedBy(args.tags),
+                },
+            },
+            { parent: this, replaceOnChanges: ["properties"] },
+        );
+
+        this.jobName = this.job.name;
+        this.status = this.job.properties.apply((p) => (p as { status?: string }).status ?? "Unknown");
+        this.registerOutputs({ jobName: this.jobName, status: this.status });
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Azure Machine Learning: the workspace, the platform that wires it to its
+ * storage, vault, monitoring and registry, compute clusters, and command jobs
+ * (training and batch scoring both run as command jobs).
+ */
+export * from "./command-job";
+export * from "./compute-cluster";
+export * from "./ml-platform";
+export * from "./workspace";

@@ -1,0 +1,2 @@
+/** Managed identities for workloads (WorkloadIdentity). */
+export * from "./workload-identity";

@@ -1,0 +1,2 @@
+/** Azure Key Vault in RBAC mode (SecretVault). */
+export * from "./secret-vault";

@@ -1,0 +1,2 @@
+/** Azure Container Registry (ImageRegistry). */
+export * from "./image-registry";

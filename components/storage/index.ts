@@ -1,0 +1,2 @@
+/** Azure Storage: the data account of a project (DataStorage). */
+export * from "./data-storage";

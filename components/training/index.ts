@@ -1,2 +1,0 @@
-export * from "./training-cluster";
-export * from "./training-job";

@@ -1,0 +1,5 @@
+/** Virtual machines: the Data Science VM, its network rules and its SSH key. */
+export * from "./datascience-vm";
+export * from "./datascience-vm-args";
+export * from "./ssh-key";
+export * from "./vm-network";
