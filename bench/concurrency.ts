@@ -1,6 +1,6 @@
 /**
  * Concurrency: K runs of different series at once against one run alone, on
- * the local target with a job that waits (`waitSeconds`) instead of
+ * the local target with a job that waits (`--wait-seconds`) instead of
  * computing, so the difference is what concurrent stack lifecycles cost.
  * Reports wall times, the ratio K-concurrent/single, and resident memory:
  * the driver process's peak RSS (sampled every 100 ms), the extra per
@@ -12,10 +12,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../automation/driver";
-import { RunRecord } from "../automation/records";
-import { generateSample, SampleFiles } from "../automation/sample/sample";
-import { RunSpec } from "../automation/spec";
+import { Driver, RunRecord, RunSpec } from "../automation";
+import { generateSample, SampleFiles, sampleWorkload } from "../automation/sample/sample";
 import { CpuTime, cpuSince, cpuTime, formatCpu } from "./lib/cpu";
 import { RssSummary, sampleRss } from "./lib/rss";
 import { intFlag, median, mib, ms, phaseMedians, ratioLine } from "./lib/stats";
@@ -85,10 +83,8 @@ export async function runConcurrency(options: ConcurrencyOptions = {}): Promise<
         const spec = (series: string): RunSpec => ({
             series,
             target: "local",
-            input: sample.data,
-            model: sample.model,
+            workload: sampleWorkload(sample, { waitSeconds }),
             timeoutMinutes: 5,
-            waitSeconds,
         });
         console.log(`concurrency: ${runs} runs at once vs 1, local target, job waits ${waitSeconds} s`);
         // Loads the SDK and warms the disk caches, so the first measured run is not the only cold one.

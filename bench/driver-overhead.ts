@@ -13,12 +13,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../automation/driver";
-import { engineEnv, EngineSettings, ensureBackend, PULUMI_DIR, pulumiCommand } from "../automation/engine";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { RunRecord } from "../automation/records";
-import { RUN_PROJECT } from "../automation/run-names";
-import { generateSample, SampleFiles } from "../automation/sample/sample";
+import { Driver, RunRecord } from "../automation";
+import { generateSample, SampleFiles, sampleWorkload } from "../automation/sample/sample";
+import { engineEnv, EngineSettings, ensureBackend, PULUMI_DIR, pulumiCommand } from "../automation/stacks/engine";
+import { RUN_PROJECT } from "../automation/stacks/run-names";
 import { createCensus } from "./lib/census";
 import { CpuTime, cpuSince, cpuTime, formatCpu } from "./lib/cpu";
 import { assertDirectories, directoriesProgram, instantTarget } from "./lib/program";
@@ -123,8 +122,7 @@ async function driverSample(
         const record = await driver.run({
             series: "bench",
             target: "local",
-            input: sample.data,
-            model: sample.model,
+            workload: sampleWorkload(sample),
             timeoutMinutes: 5,
             config: CONFIG,
         });

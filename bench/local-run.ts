@@ -9,9 +9,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../automation/driver";
-import { RunRecord } from "../automation/records";
-import { generateSample } from "../automation/sample/sample";
+import { Driver, RunRecord } from "../automation";
+import { generateSample, sampleWorkload } from "../automation/sample/sample";
 import { median, ms } from "./lib/stats";
 
 function phaseTable(records: RunRecord[]): string {
@@ -33,9 +32,8 @@ async function main(): Promise<void> {
         });
         const spec = (series: string) => ({
             series,
-            target: "local" as const,
-            input: sample.data,
-            model: sample.model,
+            target: "local",
+            workload: sampleWorkload(sample),
             timeoutMinutes: 5,
         });
 

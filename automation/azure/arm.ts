@@ -19,7 +19,7 @@ import {
     createHttpHeaders,
     createPipelineRequest,
 } from "@azure/core-rest-pipeline";
-import { abortError, backoffDelay, sleep } from "../retry";
+import { abortError, backoffDelay, sleep } from "../common/retry";
 import { AzureErrorInput, ClassifiedAzureError, classifyAzureError } from "./errors";
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";

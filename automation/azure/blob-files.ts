@@ -17,6 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as nodePath from "node:path";
 
 /** Larger local files belong in a datastore already (pass an `azureml://` URI), not in a run stack. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -43,6 +44,30 @@ export interface BlobFilesState {
 
 export type TokenSource = (scope: string) => Promise<string>;
 
+/** The URL of blob (or folder) `name` under `prefix` in `container`. Pure; also runs in the provider process. */
+export function blobUrl(blobEndpoint: string, container: string, prefix: string, name: string): string {
+    const base = blobEndpoint.endsWith("/") ? blobEndpoint : `${blobEndpoint}/`;
+    const segments = [container, ...prefix.split("/"), ...name.split("/")].filter((x) => x.length > 0);
+    return base + segments.map(encodeURIComponent).join("/");
+}
+
+/**
+ * The files under a local folder as blob names (`<folder name>/<relative path>`, '/'-separated)
+ * → absolute paths, for uploading a folder with BlobFiles.
+ */
+export function folderFiles(dir: string, name: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    const walk = (sub: string) => {
+        for (const entry of fs.readdirSync(nodePath.join(dir, sub), { withFileTypes: true })) {
+            const relative = sub ? `${sub}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) walk(relative);
+            else if (entry.isFile()) files[`${name}/${relative}`] = nodePath.join(dir, relative);
+        }
+    };
+    walk("");
+    return files;
+}
+
 /**
  * The provider. `tokenSource` is for tests that call it directly; in a stack
  * it is undefined and a DefaultAzureCredential is created in the provider process.
@@ -55,11 +80,7 @@ export function blobFilesProvider(tokenSource?: TokenSource): pulumi.dynamic.Res
         const t = await new identity.DefaultAzureCredential().getToken("https://storage.azure.com/.default");
         return t.token;
     }
-    function urlOf(s: BlobFilesState, name: string): string {
-        const base = s.blobEndpoint.endsWith("/") ? s.blobEndpoint : `${s.blobEndpoint}/`;
-        const segments = [s.container, ...s.prefix.split("/"), ...name.split("/")].filter((x) => x.length > 0);
-        return base + segments.map(encodeURIComponent).join("/");
-    }
+    const urlOf = (s: BlobFilesState, name: string) => blobUrl(s.blobEndpoint, s.container, s.prefix, name);
     async function send(method: "PUT" | "DELETE", url: string, bearer: string, body?: Buffer): Promise<number> {
         const headers: Record<string, string> = {
             authorization: `Bearer ${bearer}`,
@@ -135,6 +156,8 @@ export function describeLocalFile(path: string): BlobFile {
 export class BlobFiles extends pulumi.dynamic.Resource {
     /** Blob name → URL. */
     declare readonly urls: pulumi.Output<Record<string, string>>;
+    /** URL of the folder `name` of the upload (ending in '/'), e.g. of files added with `folderFiles`. */
+    readonly folderUrl: (name: string) => pulumi.Output<string>;
 
     constructor(name: string, args: BlobFilesArgs, opts?: pulumi.CustomResourceOptions) {
         const files = Object.fromEntries(Object.entries(args.files).map(([n, p]) => [n, describeLocalFile(p)]));
@@ -152,5 +175,11 @@ export class BlobFiles extends pulumi.dynamic.Resource {
             "customai-azure",
             "BlobFiles",
         );
+        const prefix = args.prefix.replace(/^\/+|\/+$/g, "");
+        // After the upload, so a job never reads a folder whose files are still on their way.
+        this.folderUrl = (folder) =>
+            pulumi
+                .all([args.blobEndpoint, args.container, this.urls])
+                .apply(([endpoint, container]) => `${blobUrl(endpoint, container, prefix, folder)}/`);
     }
 }

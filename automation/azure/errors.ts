@@ -224,3 +224,15 @@ function statusOf(input: object): { status?: number } {
     const status = (input as { status?: unknown }).status;
     return typeof status === "number" ? { status } : {};
 }
+
+/**
+ * Quota and capacity refusals reach a run as provider text such as
+ * `Code="OperationNotAllowed" Message="… Current Limit: 0, Current Usage: 0, Additional Required: 4"`;
+ * they get the readable form (numbers and what to do) instead. Undefined for
+ * any other error. Pure.
+ */
+export function azureLimitSummary(text: string): string | undefined {
+    const code = /Code="?([A-Za-z]+)"?/.exec(text)?.[1];
+    const classified = classifyAzureError({ code, message: text });
+    return classified.kind === "quota" || classified.kind === "capacity" ? classified.summary : undefined;
+}

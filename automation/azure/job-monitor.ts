@@ -16,8 +16,8 @@
  * conservatively: an `error` object or `statusMessage` string if the service
  * includes one (it is not documented), otherwise a pointer to the studio.
  */
-import { JobStatus } from "../events";
-import { sleep } from "../retry";
+import { JobStatus } from "../common/events";
+import { sleep } from "../common/retry";
 import { ArmError, ArmRequester } from "./arm";
 
 export const DEFAULT_AML_API_VERSION = "2025-12-01";

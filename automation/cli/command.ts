@@ -2,7 +2,7 @@
  * What a parsed command line asks for: the `CliCommand` union that parsing
  * produces and execution consumes, so the two halves meet in one type.
  */
-import { RunStatus } from "../records";
+import { RunStatus } from "../common/records";
 
 /** Options of every command. */
 export interface GlobalOptions {
@@ -15,8 +15,13 @@ export interface GlobalOptions {
     readonly secretsProvider?: string;
 }
 
-/** A run spec as assembled from a file and flags; validateRunSpec decides whether it is one. */
+/** A run spec as assembled from a file and flags; the driver's validation decides whether it is one. */
 export type SpecInput = Record<string, unknown>;
+
+/** Default of `sample --rows`. */
+export const DEFAULT_SAMPLE_ROWS = 500;
+/** Default series of `sample` (and `npm start`), unless `CUSTOMAI_SERIES` names another. */
+export const DEFAULT_SAMPLE_SERIES = "nightly-sample";
 
 /** Default of `runs --tail`. */
 export const DEFAULT_TAIL = 20;
@@ -24,7 +29,13 @@ export const DEFAULT_TAIL = 20;
 export type CliCommand =
     /** `--help` or `--version`: print `text`, exit 0. */
     | { readonly command: "info"; readonly text: string }
-    | { readonly command: "run"; readonly global: GlobalOptions; readonly spec: SpecInput }
+    | {
+          readonly command: "run";
+          readonly global: GlobalOptions;
+          readonly spec: SpecInput;
+          /** Base of relative paths in the spec: the spec file's folder. @default - the working directory */
+          readonly specDir?: string;
+      }
     | {
           readonly command: "schedule";
           readonly global: GlobalOptions;
@@ -32,7 +43,11 @@ export type CliCommand =
           readonly timezone?: string;
           readonly maxRuns?: number;
           readonly spec: SpecInput;
+          /** Base of relative paths in the spec: the spec file's folder. @default - the working directory */
+          readonly specDir?: string;
       }
+    /** `sample`: generate the sample workload, then run it as `run` would. */
+    | { readonly command: "sample"; readonly global: GlobalOptions; readonly series: string; readonly rows: number }
     | {
           readonly command: "runs";
           readonly global: GlobalOptions;

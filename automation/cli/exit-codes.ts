@@ -6,8 +6,7 @@
 import { CommanderError } from "commander";
 import * as os from "node:os";
 import { ValidationError } from "../../components/common/validation";
-import { PulumiCliMissingError } from "../engine";
-import { TargetUnavailableError } from "../targets";
+import { PulumiCliMissingError } from "../common/errors";
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -22,7 +21,7 @@ Exit codes:
   0    success
   1    a run failed or was aborted (schedule: any run or tick did); reap left stacks behind
   2    usage error, invalid run spec or invalid schedule (the message names the flag or field)
-  3    environment error: Pulumi CLI missing (npm run setup:pulumi), target not available in this build
+  3    environment error: Pulumi CLI missing (npm run setup:pulumi)
   130  interrupted by SIGINT (Ctrl-C), after the run in progress tore its stack down
   143  stopped by SIGTERM, after the run in progress tore its stack down`;
 
@@ -58,9 +57,7 @@ export function exitCodeFor(outcome: Outcome): number {
             const { error } = outcome;
             if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
             if (error instanceof UsageError || error instanceof ValidationError) return EXIT_USAGE;
-            if (error instanceof PulumiCliMissingError || error instanceof TargetUnavailableError) {
-                return EXIT_ENVIRONMENT;
-            }
+            if (error instanceof PulumiCliMissingError) return EXIT_ENVIRONMENT;
             return EXIT_RUN_FAILED;
         }
     }

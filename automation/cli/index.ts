@@ -33,7 +33,7 @@ export { processIo, progressLine, reportError, tickLine } from "./output";
 export type { CliIo } from "./output";
 export { parseCommandLine } from "./program";
 export { readSpecFile, specFromFlags } from "./spec-flags";
-export type { SpecFlags } from "./spec-flags";
+export type { SpecFile, SpecFlags } from "./spec-flags";
 
 export interface MainOptions {
     /** Optional. @default processIo */
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 }
 
 /**
- * The process entry point. For `run` and `schedule`, SIGINT and SIGTERM abort
+ * The process entry point. For `run`, `sample` and `schedule`, SIGINT and SIGTERM abort
  * the run in progress (a second signal only says that teardown is under way)
  * and the exit code is 130/143 once its stack is destroyed; the handlers are
  * removed at the end so nothing keeps the event loop alive. The other
@@ -86,7 +86,7 @@ export async function runProcess(argv: readonly string[] = process.argv.slice(2)
         process.exitCode = reportError(err, io, argv);
         return;
     }
-    if (cmd.command !== "run" && cmd.command !== "schedule") {
+    if (cmd.command !== "run" && cmd.command !== "schedule" && cmd.command !== "sample") {
         process.exitCode = await executeToCode(cmd, io, argv);
         return;
     }

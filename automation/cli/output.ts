@@ -4,9 +4,9 @@
  * line builders are pure, so their wording is tested without a run.
  */
 import { ValidationError } from "../../components/common/validation";
-import { RunEvent } from "../events";
-import { RunRecord } from "../records";
-import { ScheduleEvent } from "../scheduler";
+import type { RunEvent } from "../common/events";
+import type { RunRecord } from "../common/records";
+import type { ScheduleEvent } from "../schedule/scheduler";
 import { EXIT_USAGE, exitCodeFor } from "./exit-codes";
 
 /** Where a command writes; text is written as is (callers add newlines). */
@@ -53,6 +53,7 @@ export function describeRecord(record: RunRecord): string {
     const lines = [
         `run ${record.status} in ${seconds(record.durationMs)} (series ${record.series}, stack ${record.stackName})`,
     ];
+    if (record.outputs) lines.push(`  outputs:     ${record.outputs.location}`);
     if (record.outputs?.predictionsPath) {
         lines.push(`  predictions: ${record.outputs.predictionsPath} (${record.outputs.rowCount ?? "?"} rows)`);
     }
@@ -83,7 +84,7 @@ export function tickLine(event: ScheduleEvent): string | undefined {
 }
 
 /** Command names, to point a usage error at the right `--help`. */
-const COMMANDS = ["run", "schedule", "runs", "records", "reap"];
+const COMMANDS = ["run", "sample", "schedule", "runs", "records", "reap"];
 
 /**
  * Prints an error (stderr; with --json also a JSON document on stdout) and

@@ -1,15 +1,18 @@
 /**
  * The commander program: argv → `CliCommand`. Pure apart from reading the
  * spec file and the `--secret-env` variables; nothing here runs a command.
+ * It loads only light modules (no engine, no Azure SDK), so `--help` and
+ * usage errors answer at once.
  */
 import { Command, CommanderError, Option } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../engine";
-import { RunStatus } from "../records";
-import { DEFAULT_REAP_AGE_MINUTES } from "../reaper";
-import { validateSchedule } from "../scheduler";
-import { CliCommand, DEFAULT_TAIL, GlobalOptions } from "./command";
+import { DEFAULT_REAP_AGE_MINUTES } from "../common/limits";
+import { PROJECT_ROOT } from "../common/paths";
+import type { RunStatus } from "../common/records";
+import { validateSchedule } from "../schedule/schedule-args";
+import { BUILT_IN_TARGETS } from "../targets";
+import { CliCommand, DEFAULT_SAMPLE_ROWS, DEFAULT_SAMPLE_SERIES, DEFAULT_TAIL, GlobalOptions } from "./command";
 import { EXIT_CODES_HELP, UsageError } from "./exit-codes";
 import { addSpecOptions, positiveInteger, positiveNumber, SpecFlags, specOf } from "./spec-flags";
 
@@ -42,6 +45,15 @@ function version(): string {
 }
 
 const SPEC_ARGUMENT = "run spec JSON file; relative paths in it are read from its directory (flags override it)";
+
+const TARGET_NAMES = Object.keys(BUILT_IN_TARGETS);
+const TARGETS_HELP = `
+Targets:
+${Object.values(BUILT_IN_TARGETS)
+    .map((t) => `  ${t.name.padEnd(6)} ${t.description}`)
+    .join("\n")}`;
+
+const COMMAND_NAMES = "run, sample, schedule, runs, reap";
 
 /** The flags `schedule` has besides the spec flags. */
 interface ScheduleFlags {
@@ -97,6 +109,7 @@ function buildProgram(env: NodeJS.ProcessEnv, found: (command: CliCommand) => vo
                     "Progress per phase on stderr, the run record on stdout.",
             )
             .argument("[spec]", SPEC_ARGUMENT),
+        TARGET_NAMES,
         env,
     )
         .addHelpText(
@@ -104,11 +117,26 @@ function buildProgram(env: NodeJS.ProcessEnv, found: (command: CliCommand) => vo
             `
 Examples:
   customai run nightly.json
-  customai run --series churn --target local --input data.csv --model model.json --timeout-minutes 30 \\
-      --config region=westeurope --secret-env apiToken=CHURN_API_TOKEN --json`,
+  customai run --series churn --target local --script score.py --input data.csv --model model.json \\
+      --timeout-minutes 30 --config region=westeurope --secret-env apiToken=CHURN_API_TOKEN --json
+${TARGETS_HELP}`,
         )
         .action((specFile: string | undefined, flags: SpecFlags, command: Command) => {
-            found({ command: "run", global: globalsOf(command, env), spec: specOf(specFile, flags) });
+            found({ command: "run", global: globalsOf(command, env), ...specOf(specFile, flags) });
+        });
+
+    program
+        .command("sample")
+        .summary("generate the sample workload and run it on the local target (what `npm start` does)")
+        .description(
+            "Generate a small logistic-regression model and a seeded CSV (no download), then run them as " +
+                "`customai run` would on the local target: validate, create, up, score, collect, destroy.",
+        )
+        .option("--series <name>", "run series (default: $CUSTOMAI_SERIES, else nightly-sample)")
+        .option("--rows <n>", "rows of sample data", positiveInteger, DEFAULT_SAMPLE_ROWS)
+        .action((flags: { series?: string; rows: number }, command: Command) => {
+            const series = flags.series ?? (env.CUSTOMAI_SERIES || DEFAULT_SAMPLE_SERIES);
+            found({ command: "sample", global: globalsOf(command, env), series, rows: flags.rows });
         });
 
     addSpecOptions(
@@ -124,6 +152,7 @@ Examples:
             .argument("[spec]", SPEC_ARGUMENT)
             .option("--timezone <zone>", "IANA time zone the expression is read in (default: the host's)")
             .option("--max-runs <n>", "stop after starting N runs (default: run until stopped)", positiveInteger),
+        TARGET_NAMES,
         env,
     )
         .addHelpText(
@@ -141,7 +170,7 @@ Examples:
                 cron,
                 timezone: flags.timezone,
                 maxRuns: flags.maxRuns,
-                spec: specOf(specFile, flags),
+                ...specOf(specFile, flags),
             });
         });
 
@@ -194,9 +223,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         if (!(err instanceof CommanderError)) throw err;
         if (err.exitCode === 0) return { command: "info", text: output.join("") };
         // Commander shows the help for a missing command; a one-line reason is clearer.
-        if (err.code === "commander.help") throw new UsageError("missing command: one of run, schedule, runs, reap");
+        if (err.code === "commander.help") throw new UsageError(`missing command: one of ${COMMAND_NAMES}`);
         throw err;
     }
-    if (!command) throw new UsageError("missing command: one of run, schedule, runs, reap");
+    if (!command) throw new UsageError(`missing command: one of ${COMMAND_NAMES}`);
     return command;
 }

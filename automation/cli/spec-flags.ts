@@ -1,34 +1,38 @@
 /**
- * The run spec of a command line: read from a spec file (paths relative to
- * the file), overridden field by field by flags, with `--config` pairs and
- * `--secret-env` values (read from the environment, never from argv) merged
- * into the file's maps. Validation is left to `validateRunSpec`.
+ * The run spec of a command line: read from a spec file, overridden field by
+ * field by flags, with `--config` pairs, `--secret-env` values (read from the
+ * environment, never from argv), `--input`s and `--arg`s merged into the
+ * file's. Relative paths in the file are read from the file's folder (the
+ * driver's base); paths given as flags are made absolute from the working
+ * directory here. Validation is left to the driver.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { summarizeError } from "../run-state";
-import { RUN_TARGETS, RunTargetName } from "../spec";
+import { summarizeError } from "../common/errors";
+import { isAssetRef, isUri } from "../spec";
 import { SpecInput } from "./command";
 import { UsageError } from "./exit-codes";
 
 /** The spec flags of `run` and `schedule`, as commander hands them over. */
 export interface SpecFlags {
     readonly series?: string;
-    readonly target?: RunTargetName;
-    readonly input?: string;
+    readonly target?: string;
+    readonly script?: string;
+    readonly codeDir?: string;
+    readonly requirements?: string;
+    readonly arg?: readonly string[];
+    readonly input?: readonly (readonly [string, string])[];
     readonly model?: string;
-    readonly outputDir?: string;
+    readonly outputs?: string;
     readonly timeoutMinutes?: number;
     readonly keepOnFailure?: boolean;
     readonly config?: readonly (readonly [string, string])[];
     readonly secretEnv?: readonly (readonly [string, string])[];
 }
 
-/** A URI rather than a path: left as written when spec file paths are resolved. */
-const URI_PATTERN = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** Spec fields holding paths, made absolute relative to the spec file. */
-const PATH_FIELDS = ["input", "model", "outputDir", "script"];
+/** Name of an `--input` given without `name=`. */
+export const DEFAULT_INPUT_NAME = "input";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
@@ -56,6 +60,12 @@ function keyValue(text: string): [string, string] {
     return [text.slice(0, at), text.slice(at + 1)];
 }
 
+/** `[name=]location`: a leading word and '=' name the input; otherwise it is the default input. */
+function namedInput(text: string): [string, string] {
+    const match = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/.exec(text);
+    return match && !isUri(text) ? [match[1], match[2]] : [DEFAULT_INPUT_NAME, text];
+}
+
 /** Reads one `--secret-env key=ENV_VAR` from `env`; the value never appears on the command line. */
 function secretFromEnv(text: string, env: NodeJS.ProcessEnv): [string, string] {
     const [key, variable] = keyValue(text);
@@ -68,8 +78,15 @@ function secretFromEnv(text: string, env: NodeJS.ProcessEnv): [string, string] {
     return [key, value];
 }
 
-/** Reads a spec file; paths in it become absolute, relative to the file's directory. */
-export function readSpecFile(file: string): SpecInput {
+/** A spec file, parsed; relative paths in it stay relative to `dir`, the base the driver is given. */
+export interface SpecFile {
+    readonly spec: SpecInput;
+    /** Absolute folder of the file. */
+    readonly dir: string;
+}
+
+/** Reads a spec file (JSON). */
+export function readSpecFile(file: string): SpecFile {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -84,60 +101,88 @@ export function readSpecFile(file: string): SpecInput {
         throw new UsageError(`spec file ${file}: not valid JSON (${(err as Error).message})`);
     }
     if (!isRecord(parsed)) throw new UsageError(`spec file ${file}: expected a JSON object (a run spec)`);
-    const dir = path.dirname(path.resolve(file));
-    const spec: SpecInput = { ...parsed };
-    for (const field of PATH_FIELDS) {
-        const value = spec[field];
-        if (typeof value === "string" && value !== "" && !URI_PATTERN.test(value))
-            spec[field] = path.resolve(dir, value);
+    return { spec: parsed, dir: path.dirname(path.resolve(file)) };
+}
+
+/**
+ * The spec of a command line: the file's fields, each overridden by its
+ * flag; `--config`, `--secret-env`, `--input` and `--arg` add to the file's.
+ * Local paths of flags become absolute from `cwd`; URIs and assets stay as
+ * written. A malformed part of the file is left for validation to name, not
+ * replaced. Pure.
+ */
+export function specFromFlags(file: SpecInput | undefined, flags: SpecFlags, cwd: string = process.cwd()): SpecInput {
+    const spec: SpecInput = { ...(file ?? {}) };
+    const local = (value: string | undefined) =>
+        value === undefined || isUri(value) || isAssetRef(value) ? value : path.resolve(cwd, value);
+    const set = (target: Record<string, unknown>, field: string, value: unknown) => {
+        if (value !== undefined) target[field] = value;
+    };
+    const merge = (target: Record<string, unknown>, field: string, pairs: readonly (readonly [string, string])[]) => {
+        if (pairs.length === 0 || (target[field] !== undefined && !isRecord(target[field]))) return;
+        target[field] = { ...((target[field] as Record<string, unknown>) ?? {}), ...Object.fromEntries(pairs) };
+    };
+    set(spec, "series", flags.series);
+    set(spec, "target", flags.target);
+    set(spec, "outputs", local(flags.outputs));
+    set(spec, "timeoutMinutes", flags.timeoutMinutes);
+    set(spec, "keepOnFailure", flags.keepOnFailure);
+    merge(spec, "config", flags.config ?? []);
+    merge(spec, "secrets", flags.secretEnv ?? []);
+
+    const workloadFlags = [flags.script, flags.codeDir, flags.requirements, flags.model, flags.input, flags.arg];
+    if (workloadFlags.every((f) => f === undefined) || (spec.workload !== undefined && !isRecord(spec.workload))) {
+        return spec;
+    }
+    const workload: Record<string, unknown> = { ...((spec.workload as Record<string, unknown>) ?? {}) };
+    spec.workload = workload;
+    set(workload, "model", local(flags.model));
+    merge(
+        workload,
+        "inputs",
+        (flags.input ?? []).map(([name, value]) => [name, local(value)!] as const),
+    );
+    const codeFlags = [flags.script, flags.codeDir, flags.requirements, flags.arg];
+    if (codeFlags.every((f) => f === undefined)) return spec;
+    if (workload.code !== undefined && typeof workload.code !== "string" && !isRecord(workload.code)) return spec;
+    const code: Record<string, unknown> =
+        typeof workload.code === "string" ? { script: workload.code } : { ...((workload.code as object) ?? {}) };
+    workload.code = code;
+    set(code, "script", local(flags.script));
+    set(code, "dir", local(flags.codeDir));
+    set(code, "requirements", local(flags.requirements));
+    if (flags.arg && flags.arg.length > 0) {
+        if (code.args !== undefined && !Array.isArray(code.args)) return spec;
+        code.args = [...((code.args as unknown[]) ?? []), ...flags.arg];
     }
     return spec;
 }
 
-/**
- * The spec of a command line: the file's fields, each overridden by its flag;
- * `--config` and `--secret-env` add to (and override keys of) the file's maps.
- * Flag paths stay as given (the driver reads them from the working directory). Pure.
- */
-export function specFromFlags(file: SpecInput | undefined, flags: SpecFlags): SpecInput {
-    const spec: SpecInput = { ...(file ?? {}) };
-    const set = (field: string, value: unknown) => {
-        if (value !== undefined) spec[field] = value;
-    };
-    set("series", flags.series);
-    set("target", flags.target);
-    set("input", flags.input);
-    set("model", flags.model);
-    set("outputDir", flags.outputDir);
-    set("timeoutMinutes", flags.timeoutMinutes);
-    set("keepOnFailure", flags.keepOnFailure);
-    const merge = (field: string, pairs: SpecFlags["config"]) => {
-        if (!pairs || pairs.length === 0) return;
-        // A malformed map in the file is left for validation to name, not silently replaced.
-        if (spec[field] !== undefined && !isRecord(spec[field])) return;
-        spec[field] = { ...((spec[field] as Record<string, unknown>) ?? {}), ...Object.fromEntries(pairs) };
-    };
-    merge("config", flags.config);
-    merge("secrets", flags.secretEnv);
-    return spec;
+/** The spec of `run` and `schedule` (the file named by the argument, if any, under the flags) and its base folder. */
+export function specOf(specFile: string | undefined, flags: SpecFlags): { spec: SpecInput; specDir?: string } {
+    const file = specFile === undefined ? undefined : readSpecFile(specFile);
+    return { spec: specFromFlags(file?.spec, flags), specDir: file?.dir };
 }
 
-/** The spec of `run` and `schedule`: the file named by the argument, if any, under the flags. */
-export function specOf(specFile: string | undefined, flags: SpecFlags): SpecInput {
-    return specFromFlags(specFile === undefined ? undefined : readSpecFile(specFile), flags);
-}
-
-/** Adds the spec flags to `command`; `--secret-env` reads its values from `env`. */
-export function addSpecOptions(command: Command, env: NodeJS.ProcessEnv): Command {
+/** Adds the spec flags to `command`; `--target` offers `targets`, `--secret-env` reads its values from `env`. */
+export function addSpecOptions(command: Command, targets: readonly string[], env: NodeJS.ProcessEnv): Command {
     const collect = <T>(parse: (text: string) => T) => {
         return (text: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(text)];
     };
     return command
         .option("--series <name>", "run series: 1-40 lowercase letters, digits and '-' (part of stack names)")
-        .addOption(new Option("--target <target>", "where the job runs").choices(RUN_TARGETS))
-        .option("--input <path>", "input CSV (aml: also azureml:// or https:// URIs)")
-        .option("--model <path>", "model JSON (logistic-regression coefficients)")
-        .option("--output-dir <dir>", "where predictions and metrics go (default: <runs dir>/outputs/<stack>)")
+        .addOption(new Option("--target <target>", "where the job runs").choices(targets))
+        .option("--script <file>", "Python script of the workload (with --code-dir: a path inside that folder)")
+        .option("--code-dir <dir>", "folder holding the script and its modules")
+        .option("--requirements <file>", "pip requirements installed before the script runs")
+        .option("--arg <value>", "argument appended to the script's command line; repeatable", collect(String))
+        .option(
+            "--input <[name=]path>",
+            `named input (file, folder or URI), given to the script as --<name>; without a name: '${DEFAULT_INPUT_NAME}'; repeatable`,
+            collect(namedInput),
+        )
+        .option("--model <path>", "model file or folder, a URI, or azureml:<name>:<version> (aml)")
+        .option("--outputs <dir>", "where the job writes: a folder (local) or a datastore URI (aml)")
         .option(
             "--timeout-minutes <minutes>",
             "longest the job may run, up to 1440 (fractions allowed)",

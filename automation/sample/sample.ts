@@ -6,13 +6,17 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { PROJECT_ROOT } from "../common/paths";
+import { DEFAULT_PYTHON } from "../targets/local/spec";
 
 const run = promisify(execFile);
 
-/** The generator script next to this file. */
-export const GENERATOR = path.join(__dirname, "generate.py");
-/** Python used for the sample and the local target. @default "python3" */
-export const DEFAULT_PYTHON = "python3";
+/** The sample's folder in the package (found from the package root, so compiled code finds it too). */
+export const SAMPLE_DIR = path.join(PROJECT_ROOT, "automation", "sample");
+/** The generator of the sample model and data. */
+export const GENERATOR = path.join(SAMPLE_DIR, "generate.py");
+/** The sample scoring script: standard library only, the workload contract's arguments. */
+export const SAMPLE_SCRIPT = path.join(SAMPLE_DIR, "score.py");
 
 export interface SampleOptions {
     /** Optional. Number of data rows. @default 500 */
@@ -44,5 +48,21 @@ export async function generateSample(dir: string, options: SampleOptions = {}): 
         data: path.join(dir, "data.csv"),
         bad: options.bad ? path.join(dir, "bad.csv") : undefined,
         rows,
+    };
+}
+
+/** Options of the sample's workload. */
+export interface SampleWorkloadOptions {
+    /** Optional. Seconds the job sleeps before scoring (benchmarks and tests of long jobs). @default 0 */
+    readonly waitSeconds?: number;
+}
+
+/** The workload of a run spec that scores `sample` with the sample script. */
+export function sampleWorkload(sample: Pick<SampleFiles, "data" | "model">, options: SampleWorkloadOptions = {}) {
+    const wait = options.waitSeconds ?? 0;
+    return {
+        code: { script: SAMPLE_SCRIPT, args: wait > 0 ? ["--wait-seconds", String(wait)] : [] },
+        inputs: { input: sample.data },
+        model: sample.model,
     };
 }

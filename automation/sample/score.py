@@ -8,6 +8,8 @@ Input:  a CSV with an `id` column, one column per model feature and,
         optionally, a `label` column (0/1) used for accuracy.
 Output: <output-dir>/predictions.csv (id, score, prediction) and
         <output-dir>/metrics.json (rows, meanScore, positiveRate, accuracy).
+Arguments follow the driver's workload contract (automation/spec/workload.ts):
+--model, one --<input> per named input (this script reads `input`), --output-dir.
 Exit codes: 0 success, 2 bad input or model, 3 lost driver (see --watch-pid).
 """
 import argparse
@@ -107,7 +109,13 @@ def main(argv=None):
     parser.add_argument("--input", required=True, help="input CSV file")
     parser.add_argument("--output-dir", required=True, help="directory for predictions.csv and metrics.json")
     parser.add_argument("--wait-seconds", type=float, default=0.0, help="sleep this long before scoring")
-    parser.add_argument("--watch-pid", type=int, default=0, help="exit when the process with this pid dies")
+    parser.add_argument(
+        "--watch-pid",
+        type=int,
+        # The local target names its own pid here, so a killed driver leaves no job running.
+        default=int(os.environ.get("CUSTOMAI_DRIVER_PID", "0") or 0),
+        help="exit when the process with this pid dies (default: $CUSTOMAI_DRIVER_PID)",
+    )
     args = parser.parse_args(argv)
 
     wait(args.wait_seconds, args.watch_pid)

@@ -1,24 +1,23 @@
 /**
- * What a run target provides to the runner: the run stack's program, a way to
- * wait for the job, and a way to read its outputs. The runner owns the stack
- * lifecycle; targets never create or destroy stacks themselves.
+ * What a run target provides: its section of the run spec (types,
+ * validation, defaults), the run stack's program, a way to wait for the job,
+ * and a way to read its outputs. The runner owns the stack lifecycle; targets
+ * never create or destroy stacks themselves.
  */
 import { OutputMap, PulumiFn } from "@pulumi/pulumi/automation";
-import { JobStatus } from "../events";
-import { RunOutputs } from "../records";
-import { ResolvedRunSpec } from "../spec";
+import { JobStatus } from "../common/events";
+import { RunOutputs } from "../common/records";
+import { ResolvedRunSpec, SpecSection } from "../spec";
 
 /** Everything a target needs to know about the run. */
-export interface TargetContext {
+export interface TargetContext<Section = unknown> {
     readonly runId: string;
     readonly stackName: string;
-    readonly spec: ResolvedRunSpec;
-    /** Directory of this run's local resources (created by the program, removed by destroy). */
+    readonly spec: ResolvedRunSpec<Section>;
+    /** A directory of this run on this machine (created by the program, removed with the stack). */
     readonly workDir: string;
-    /** Where the job writes predictions and metrics; outlives the stack. */
-    readonly outputDir: string;
-    /** Python executable for local jobs. */
-    readonly python: string;
+    /** Where outputs go on this machine when the spec names no `outputs`: `<runs dir>/outputs/<stack>`; outlives the stack. */
+    readonly localOutputDir: string;
     /** Aborts the wait. */
     readonly signal: AbortSignal;
     /** Reports a job status change. */
@@ -34,19 +33,26 @@ export interface JobResult {
     readonly detail?: string;
 }
 
-export interface RunTarget {
+/**
+ * A run target. `Section` is its part of the spec as written (under the
+ * target's name), `Resolved` the same with defaults applied.
+ */
+export interface RunTarget<Section = unknown, Resolved = unknown> {
+    /** The target's name: the value of the spec's `target` and the key of its section. */
+    readonly name: string;
+    /** What the target says about runs in `--help` and errors. */
+    readonly description: string;
+    /** Its section of the spec, and its rules on the generic fields (e.g. which inputs it can read). */
+    readonly spec: SpecSection<Section, Resolved>;
     /** The inline program of the run stack. */
-    program(ctx: TargetContext): PulumiFn;
+    program(ctx: TargetContext<Resolved>): PulumiFn;
     /** Waits for a terminal job status; honours `ctx.signal` and the spec's timeout. */
-    wait(ctx: TargetContext, stackOutputs: OutputMap): Promise<JobResult>;
+    wait(ctx: TargetContext<Resolved>, stackOutputs: OutputMap): Promise<JobResult>;
     /** Reads what the job produced. */
-    collect(ctx: TargetContext, stackOutputs: OutputMap): Promise<RunOutputs>;
+    collect(ctx: TargetContext<Resolved>, stackOutputs: OutputMap): Promise<RunOutputs>;
+    /** Optional. A readable form of an error its cloud reported (e.g. quota numbers and what to request). */
+    explainError?(message: string): string | undefined;
 }
 
-/** Thrown for a target this build cannot run (before any stack exists). */
-export class TargetUnavailableError extends Error {
-    constructor(target: string, reason: string) {
-        super(`target ${target} is not available: ${reason}`);
-        this.name = "TargetUnavailableError";
-    }
-}
+/** The spec section type of a target. */
+export type SectionOf<T> = T extends RunTarget<infer S, unknown> ? S : never;

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PULUMI_DIR } from "../../automation/engine";
+import { PULUMI_DIR } from "../../automation/stacks/engine";
 
 export interface Census {
     /** A Pulumi root (`<root>/bin/pulumi` is the wrapper); pass it as `pulumiRoot`. */

@@ -1,6 +1,5 @@
 /** Small statistics and formatting helpers shared by the benchmarks. Pure. */
-import { RunPhase } from "../../automation/events";
-import { RunRecord } from "../../automation/records";
+import { RunPhase, RunRecord } from "../../automation";
 
 /** Median of `values` (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {

@@ -32,8 +32,8 @@ export interface JobDataArgs {
      * URI read from another stack) is passed through unchecked.
      */
     readonly path: pulumi.Input<string>;
-    /** Optional. @default "uri_folder" */
-    readonly type?: "uri_folder" | "uri_file";
+    /** Optional. `custom_model` (inputs only) takes a registered model, `azureml:<name>:<version>`. @default "uri_folder" */
+    readonly type?: "uri_folder" | "uri_file" | "custom_model";
     /** Optional. Inputs: ReadOnlyMount or Download; outputs: ReadWriteMount or Upload. @default - mount */
     readonly mode?: "ReadOnlyMount" | "Download" | "ReadWriteMount" | "Upload";
 }
@@ -86,9 +86,9 @@ export interface CommandJobArgs {
 const DATA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REFERENCE = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_]+)\s*\}\}/g;
 
-/** The URI a job sees for `path`: relative paths live in the default datastore. */
+/** The URI a job sees for `path`: relative paths live in the default datastore; URIs and assets stay as written. */
 export function datastoreUri(path: string, datastore: string = DEFAULT_DATASTORE): string {
-    if (/^(azureml|https):\/\//.test(path)) return path;
+    if (/^(azureml:|(https|abfss|wasbs):\/\/)/.test(path)) return path;
     return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, "")}`;
 }
 
@@ -98,6 +98,11 @@ type DataKind = "inputs" | "outputs";
 const DATA_MODES: Readonly<Record<DataKind, readonly string[]>> = {
     inputs: ["ReadOnlyMount", "Download"],
     outputs: ["ReadWriteMount", "Upload"],
+};
+/** Data types each kind takes; a registered model is an input only. */
+const DATA_TYPES: Readonly<Record<DataKind, readonly string[]>> = {
+    inputs: ["uri_folder", "uri_file", "custom_model"],
+    outputs: ["uri_folder", "uri_file"],
 };
 
 function dataIssues(kind: DataKind, data: Readonly<Record<string, JobDataArgs>>): ValidationIssue[] {
@@ -112,12 +117,8 @@ function dataIssues(kind: DataKind, data: Readonly<Record<string, JobDataArgs>>)
         const ok = pending || (typeof path === "string" && path.length > 0 && !path.split("/").includes(".."));
         v.check(`${at}.path`, ok, "a datastore path such as data/train (no '..') or an azureml:// URI", path);
         if (d?.type !== undefined) {
-            v.check(
-                `${at}.type`,
-                ["uri_folder", "uri_file"].includes(d.type),
-                'one of "uri_folder", "uri_file"',
-                d.type,
-            );
+            const types = DATA_TYPES[kind];
+            v.check(`${at}.type`, types.includes(d.type), `one of ${types.join(", ")}`, d.type);
         }
         if (d?.mode !== undefined) v.check(`${at}.mode`, modes.includes(d.mode), `one of ${modes.join(", ")}`, d.mode);
     }
@@ -226,7 +227,10 @@ export function validateCommandJobArgs(args: CommandJobArgs): ResolvedCommandJob
     return r;
 }
 
-type JobInput = input.machinelearningservices.UriFileJobInputArgs | input.machinelearningservices.UriFolderJobInputArgs;
+type JobInput =
+    | input.machinelearningservices.UriFileJobInputArgs
+    | input.machinelearningservices.UriFolderJobInputArgs
+    | input.machinelearningservices.CustomModelJobInputArgs;
 type JobOutput =
     input.machinelearningservices.UriFileJobOutputArgs | input.machinelearningservices.UriFolderJobOutputArgs;
 

@@ -9,11 +9,11 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments } from "../common/access";
 import { CommonArgs, ManagedIdentities, identityType, identityWithList } from "../common/interface";
-import { azureName, nameIssues } from "../common/naming";
+import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange } from "../common/validation";
 import { DEFAULT_CPU_VM_SIZE, vmSizeIssues } from "../common/vm-sizes";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 export const DEFAULT_MAX_NODES = 2;
 export const DEFAULT_IDLE_SECONDS = 120;

@@ -7,3 +7,4 @@ export * from "./command-job";
 export * from "./compute-cluster";
 export * from "./ml-platform";
 export * from "./workspace";
+export * from "./platform-stack";

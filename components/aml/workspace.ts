@@ -13,10 +13,10 @@ import {
     identityWithList,
     publicNetworkAccess,
 } from "../common/interface";
-import { azureName, nameIssues } from "../common/naming";
+import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 export interface MlWorkspaceArgs extends CommonArgs {
     /** Required. Resource id of the workspace storage account (StorageV2, no HNS, not premium). */

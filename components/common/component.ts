@@ -1,8 +1,29 @@
 /**
- * What every component class shares besides naming (naming.ts): the options
- * that keep existing stacks attached when a component's type token changes.
+ * What every component class shares: the Azure names of its resources (from
+ * naming.ts, seeded by the current project and stack) and the options that
+ * keep existing stacks attached when its type token changes.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { componentResourceName, ResourceKind } from "./naming";
+
+/**
+ * The Azure name of a component's resource in the current project and stack
+ * (see `componentResourceName`): `explicit` when given, else derived from the
+ * component's name.
+ */
+export function azureName(
+    kind: ResourceKind,
+    componentName: string,
+    explicit: string | undefined,
+    field: string,
+): string {
+    return componentResourceName(
+        kind,
+        { componentName, project: pulumi.getProject(), stack: pulumi.getStack() },
+        explicit,
+        field,
+    );
+}
 
 /**
  * `opts` plus aliases for the type tokens a component had before, so a stack

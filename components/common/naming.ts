@@ -4,12 +4,11 @@
  * names that must be unique across all of Azure (storage, key vault, registry)
  * or that Azure keeps after deletion (ML workspaces are soft-deleted 14 days).
  *
- * Everything here but `azureName` (which reads the current project and stack)
- * is pure: the same inputs always give the same name, so a re-deploy never
- * renames (and so never replaces) a resource. This is the one module that
- * builds Azure names; components call `azureName`.
+ * Everything here is pure: the same inputs always give the same name, so a
+ * re-deploy never renames (and so never replaces) a resource. This is the
+ * one module that builds Azure names; components reach it through
+ * `azureName` (component.ts), which adds the current project and stack.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { ValidationError, ValidationIssue } from "./validation";
 
@@ -451,19 +450,4 @@ export function componentResourceName(
         workload: componentWorkload(naming.componentName),
         suffixSeed: `${naming.project}/${naming.stack}/${naming.componentName}`,
     });
-}
-
-/** `componentResourceName` in the current project and stack: what components call. */
-export function azureName(
-    kind: ResourceKind,
-    componentName: string,
-    explicit: string | undefined,
-    field: string,
-): string {
-    return componentResourceName(
-        kind,
-        { componentName, project: pulumi.getProject(), stack: pulumi.getStack() },
-        explicit,
-        field,
-    );
 }

@@ -188,3 +188,56 @@ export function firewallRangeIssues(
     );
     return [...v.issues];
 }
+
+/** Edit distance between two strings (insertions, deletions, substitutions). Pure. */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/**
+ * The known name `name` was most likely meant to be: the same letters in
+ * another case, or the nearest one within a third of its length in edits
+ * (`keepOnfailure` → `keepOnFailure`, `autoShutdwn` → `autoShutdown`).
+ * Undefined when nothing is close. Pure.
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+    const lower = name.toLowerCase();
+    const sameLetters = known.find((k) => k.toLowerCase() === lower);
+    if (sameLetters) return sameLetters;
+    const limit = Math.max(1, Math.floor(name.length / 3));
+    let best: { name: string; distance: number } | undefined;
+    for (const candidate of known) {
+        const distance = editDistance(lower, candidate.toLowerCase());
+        if (distance <= limit && (!best || distance < best.distance)) best = { name: candidate, distance };
+    }
+    return best?.name;
+}
+
+/**
+ * One issue per key of `value` that is not in `known`, so a typo is an error
+ * instead of a setting silently ignored. Each names the key as
+ * `<prefix><key>` and suggests the closest known key. Pure.
+ */
+export function unknownKeyIssues(
+    value: Readonly<Record<string, unknown>>,
+    known: readonly string[],
+    prefix: string = "",
+    what: string = "field",
+): ValidationIssue[] {
+    return Object.keys(value)
+        .filter((key) => !known.includes(key))
+        .map((key) => {
+            const guess = closestName(key, known);
+            const hint = guess ? `did you mean ${JSON.stringify(guess)}?` : `known: ${known.join(", ")}`;
+            return { field: `${prefix}${key}`, rule: `not a known ${what} (${hint})`, value: value[key] };
+        });
+}

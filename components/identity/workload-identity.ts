@@ -6,10 +6,10 @@
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import { CommonArgs } from "../common/interface";
-import { azureName, nameIssues } from "../common/naming";
+import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 export interface WorkloadIdentityArgs extends Pick<CommonArgs, "resourceGroupName" | "location" | "tags"> {
     /** Optional. Identity name (3-128). @default - `id-<component>-<suffix>` */

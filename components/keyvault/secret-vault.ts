@@ -8,10 +8,10 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
 import { CommonArgs, publicNetworkAccess } from "../common/interface";
-import { azureName, nameIssues } from "../common/naming";
+import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 export const DEFAULT_SOFT_DELETE_DAYS = 90;
 

@@ -6,10 +6,10 @@ import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
 import { CommonArgs } from "../common/interface";
-import { azureName, nameIssues } from "../common/naming";
+import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange } from "../common/validation";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 export const DEFAULT_RETENTION_DAYS = 30;
 

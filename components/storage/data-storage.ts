@@ -7,10 +7,10 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
 import { CommonArgs, ManagedIdentities, identityWithList, publicNetworkAccess } from "../common/interface";
-import { azureName, nameIssues } from "../common/naming";
+import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 /** Containers created when the caller names none. */
 export const DEFAULT_CONTAINERS = ["data", "models", "predictions"] as const;

@@ -9,14 +9,13 @@ import * as devtestlab from "@pulumi/azure-native/devtestlab";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
-import { azureName } from "../common/naming";
 import { ManagedIdentities, identityWithList } from "../common/interface";
 import { withManagedBy } from "../common/tags";
 import { DataScienceVmArgs, passwordIssues, validateDataScienceVmArgs } from "./datascience-vm-args";
 import { SshKeyPair } from "./ssh-key";
 import { JUPYTERHUB_PORT, inboundRules } from "./vm-network";
 import { ValidationError } from "../common/validation";
-import { withFormerTypes } from "../common/component";
+import { azureName, withFormerTypes } from "../common/component";
 
 /**
  * cloud-config that sets the admin user's password for JupyterHub (which signs

@@ -5,10 +5,7 @@
  * the work; this only watches its events and keeps the answers.
  */
 import { randomUUID } from "node:crypto";
-import { Driver } from "../../automation/driver";
-import { JobStatus, RunEvent, RunPhase } from "../../automation/events";
-import { RunRecord, RunStatus } from "../../automation/records";
-import { RunSpec, RunTargetName } from "../../automation/spec";
+import { Driver, JobStatus, RunEvent, RunPhase, RunRecord, RunSpec, RunStatus } from "../../automation";
 
 /** `queued` until the driver starts the run (runs of one series wait for each other). */
 export type ServiceRunStatus = "queued" | "running" | RunStatus;
@@ -18,7 +15,7 @@ export interface RunView {
     /** The service's id of the run (the record has the driver's own `id`). */
     readonly id: string;
     readonly series: string;
-    readonly target: RunTargetName;
+    readonly target: string;
     readonly status: ServiceRunStatus;
     readonly submittedAt: string;
     /** Phase in progress while running. */

@@ -12,10 +12,7 @@
  */
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { Driver, DriverOptions } from "../../automation/driver";
-import { validateRunSpec } from "../../automation/spec";
-import { targetFor, TargetUnavailableError } from "../../automation/targets";
-import { ValidationError, ValidationIssue } from "../../components/common/validation";
+import { Driver, DriverOptions, RunSpec, ValidationError, ValidationIssue } from "../../automation";
 import { RunRegistry } from "./run-registry";
 
 /** Default largest request body; a run spec is a few hundred bytes. */
@@ -76,25 +73,22 @@ async function readJson(req: http.IncomingMessage, limit: number): Promise<unkno
 
 /** Builds the service; nothing listens and no run starts until requests come. */
 export function createRunService(options: RunServiceOptions = {}): RunService {
-    const driverOptions = options.driver ?? {};
-    const registry = new RunRegistry(new Driver(driverOptions), options.historyLimit);
+    const driver = new Driver(options.driver ?? {});
+    const registry = new RunRegistry(driver, options.historyLimit);
     const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     let closing: Promise<void> | undefined;
 
     async function submit(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         if (closing) throw new HttpError(503, "the service is shutting down");
         const body = await readJson(req, maxBodyBytes);
-        try {
-            // Checked here rather than left to the driver, which would only reject after the series' queue.
-            const spec = validateRunSpec(body);
-            targetFor(spec.target, driverOptions.targets);
-            const view = registry.submit(spec);
-            send(res, 202, view, { location: `/runs/${view.id}` });
-        } catch (err) {
-            if (err instanceof ValidationError) throw new HttpError(400, err.message, err.issues);
-            if (err instanceof TargetUnavailableError) throw new HttpError(422, err.message);
-            throw err;
+        // Checked here rather than left to the driver, which would only reject after the series' queue.
+        const issues = driver.specIssues(body);
+        if (issues.length > 0) {
+            const error = new ValidationError(issues, "run spec");
+            throw new HttpError(400, error.message, error.issues);
         }
+        const view = registry.submit(body as RunSpec);
+        send(res, 202, view, { location: `/runs/${view.id}` });
     }
 
     async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

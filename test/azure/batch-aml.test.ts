@@ -10,8 +10,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../../automation/driver";
-import { generateSample } from "../../automation/sample/sample";
+import { Driver } from "../../automation/run/driver";
+import { generateSample, sampleWorkload } from "../../automation/sample/sample";
 import { requireAzure } from "./azure-env";
 
 describe("batch run on the aml target", function () {
@@ -32,8 +32,7 @@ describe("batch run on the aml target", function () {
             const record = await driver.run({
                 series: "azure-test",
                 target: "aml",
-                input: sample.data,
-                model: sample.model,
+                workload: sampleWorkload(sample),
                 timeoutMinutes: 45,
                 aml: {
                     subscriptionId: access.subscriptionId,

@@ -8,8 +8,9 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../automation/engine";
-import { readRecords, RunRecord } from "../../automation/records";
+import { PROJECT_ROOT } from "../../automation/stacks/engine";
+import { readRecords, RunRecord } from "../../automation/common/records";
+import { SAMPLE_SCRIPT, sampleWorkload } from "../../automation/sample/sample";
 import { makeScratch, processesMatching, Scratch, TEST_PASSPHRASE } from "./helpers";
 
 const BIN = path.join(PROJECT_ROOT, "bin", "customai.js");
@@ -56,8 +57,11 @@ describe("customai command (child process, real CLI)", function () {
         const file = path.join(scratch.root, name);
         const spec = {
             target: "local",
-            input: path.relative(scratch.root, scratch.sample.data),
-            model: path.relative(scratch.root, scratch.sample.model),
+            workload: {
+                code: path.relative(scratch.root, SAMPLE_SCRIPT),
+                inputs: { input: path.relative(scratch.root, scratch.sample.data) },
+                model: path.relative(scratch.root, scratch.sample.model),
+            },
             timeoutMinutes: 2,
             ...fields,
         };
@@ -120,7 +124,8 @@ describe("customai command (child process, real CLI)", function () {
 
     it("schedule stopped by SIGTERM during the job: exit 143 after teardown, record aborted, no stack", async () => {
         const outputDir = path.join(scratch.root, "sigterm-out");
-        const file = specFile("slow.json", { series: "sigterm", waitSeconds: 60, outputDir });
+        const slow = sampleWorkload(scratch.sample, { waitSeconds: 60 });
+        const file = specFile("slow.json", { series: "sigterm", workload: slow, outputs: outputDir });
         const { child, exited, stdout } = customai(scratch, ["schedule", "* * * * * *", file, "--json"]);
         try {
             // JSON lines on stdout: wait for the job to run, and for its process to show.

@@ -4,8 +4,8 @@
  * another one holds.
  */
 import * as assert from "node:assert/strict";
-import { RunEvent } from "../../automation/events";
-import { readRecords } from "../../automation/records";
+import { RunEvent } from "../../automation/common/events";
+import { readRecords } from "../../automation/common/records";
 import { eventLog, makeScratch, Scratch } from "./helpers";
 
 /** [first event, last event] of each run, by run id. */

@@ -7,8 +7,8 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../automation/engine";
-import { readRecords } from "../../automation/records";
+import { PROJECT_ROOT } from "../../automation/stacks/engine";
+import { readRecords } from "../../automation/common/records";
 import { eventually, makeScratch, processesMatching, Scratch, TEST_PASSPHRASE } from "./helpers";
 
 const CHILD = path.join(__dirname, "fixtures", "crash-child.ts");
@@ -48,15 +48,7 @@ describe("recovery after a driver process is killed (real CLI)", function () {
 
     it("recovers the leftover run stack of a SIGKILLed run and leaves zero run stacks", async () => {
         const outputDir = path.join(scratch.root, "crashed-out");
-        const spec = {
-            series: "crashy",
-            target: "local" as const,
-            input: scratch.sample.data,
-            model: scratch.sample.model,
-            timeoutMinutes: 5,
-            waitSeconds: 120,
-            outputDir,
-        };
+        const spec = scratch.localSpec("crashy", { timeoutMinutes: 5, waitSeconds: 120, outputs: outputDir });
         const args = { runsDir: scratch.runsDir, backendDir: scratch.backendDir, passphrase: TEST_PASSPHRASE, spec };
         child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD, JSON.stringify(args)], {
             cwd: PROJECT_ROOT,
@@ -82,7 +74,7 @@ describe("recovery after a driver process is killed (real CLI)", function () {
             "the orphaned job kept running",
         );
 
-        const record = await scratch.driver().run({ ...spec, waitSeconds: 0, outputDir: undefined });
+        const record = await scratch.driver().run(scratch.localSpec("crashy", { timeoutMinutes: 5 }));
         assert.equal(record.status, "succeeded", record.error);
         assert.deepEqual(record.recovered, leftovers);
         assert.ok(record.phases.recover! > 0);

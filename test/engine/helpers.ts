@@ -7,12 +7,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver, DriverOptions } from "../../automation/driver";
-import { PULUMI_DIR } from "../../automation/engine";
-import { RunEvent } from "../../automation/events";
-import { RUN_PROJECT } from "../../automation/run-names";
-import { RunSpec } from "../../automation/spec";
-import { generateSample, SampleFiles } from "../../automation/sample/sample";
+import { Driver, DriverOptions } from "../../automation/run/driver";
+import { PULUMI_DIR } from "../../automation/stacks/engine";
+import { RunEvent } from "../../automation/common/events";
+import { RUN_PROJECT } from "../../automation/stacks/run-names";
+import { RunSpec } from "../../automation";
+import { generateSample, SampleFiles, sampleWorkload } from "../../automation/sample/sample";
 
 export const TEST_PASSPHRASE = "engine-test-passphrase";
 
@@ -24,10 +24,33 @@ export interface Scratch {
     readonly driverOptions: DriverOptions;
     driver(overrides?: Partial<DriverOptions>): Driver;
     /** A local run of `series` on the good sample with a 2-minute timeout; `overrides` replace any field. */
-    localSpec(series: string, overrides?: Partial<RunSpec>): RunSpec;
+    localSpec(series: string, overrides?: SampleRunOverrides): RunSpec;
     /** Run stacks on the backend, read from its files (not through the driver). */
     stacks(): string[];
     cleanup(): void;
+}
+
+/** Fields of a sample run a test changes: any spec field, or the sample workload's input, wait and script. */
+export type SampleRunOverrides = Omit<Partial<RunSpec>, "workload"> & {
+    /** Optional. Input CSV. @default - the good sample */
+    readonly input?: string;
+    /** Optional. Seconds the job sleeps before scoring. @default 0 */
+    readonly waitSeconds?: number;
+    /** Optional. Script instead of the sample scorer (same arguments). @default - automation/sample/score.py */
+    readonly script?: string;
+};
+
+/** A local run spec of the sample workload, changed by `overrides`. */
+export function sampleSpec(sample: SampleFiles, series: string, overrides: SampleRunOverrides = {}): RunSpec {
+    const { input, waitSeconds, script, ...fields } = overrides;
+    const workload = sampleWorkload({ data: input ?? sample.data, model: sample.model }, { waitSeconds });
+    return {
+        series,
+        target: "local",
+        timeoutMinutes: 2,
+        workload: script === undefined ? workload : { ...workload, code: { ...workload.code, script } },
+        ...fields,
+    };
 }
 
 /** Fast retries, so a test of a failure path does not wait out production backoff. */
@@ -50,14 +73,7 @@ export async function makeScratch(prefix = "customai-driver-"): Promise<Scratch>
         sample,
         driverOptions,
         driver: (overrides = {}) => new Driver({ ...driverOptions, ...overrides }),
-        localSpec: (series, overrides = {}) => ({
-            series,
-            target: "local",
-            input: sample.data,
-            model: sample.model,
-            timeoutMinutes: 2,
-            ...overrides,
-        }),
+        localSpec: (series, overrides = {}) => sampleSpec(sample, series, overrides),
         stacks: () => stacksOnBackend(backendDir),
         cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
     };

@@ -6,10 +6,10 @@
  */
 import * as assert from "node:assert/strict";
 import { AddressInfo } from "node:net";
-import { readRecords } from "../../automation/records";
+import { readRecords } from "../../automation/common/records";
 import { createRunService, RunService } from "../../examples/http-service/server";
 import { RunView } from "../../examples/http-service/run-registry";
-import { makeScratch, Scratch } from "./helpers";
+import { makeScratch, SampleRunOverrides, Scratch } from "./helpers";
 
 /** How long a poll waits for a state before the test fails (a local run takes ~5 s here). */
 const POLL_TIMEOUT_MS = 25_000;
@@ -43,14 +43,7 @@ describe("HTTP run service example (real CLI)", function () {
         assert.fail(`run ${id} did not reach the expected state; last: ${JSON.stringify(seen.at(-1))}`);
     };
 
-    const sampleSpec = (series: string, extra: Record<string, unknown> = {}) => ({
-        series,
-        target: "local",
-        input: scratch.sample.data,
-        model: scratch.sample.model,
-        timeoutMinutes: 2,
-        ...extra,
-    });
+    const sampleSpec = (series: string, extra: SampleRunOverrides = {}) => scratch.localSpec(series, extra);
 
     before(async () => {
         scratch = await makeScratch("customai-http-");
@@ -91,11 +84,16 @@ describe("HTTP run service example (real CLI)", function () {
     });
 
     it("refuses an invalid spec with 400 naming every field at fault, and queues nothing", async () => {
-        const bad = await call("POST", "/runs", { series: "Not Valid", target: "gpu", timeoutMinutes: 0 });
+        const bad = await call("POST", "/runs", {
+            series: "Not Valid",
+            target: "gpu",
+            timeoutMinutes: 0,
+            keepOnfailure: true,
+        });
         assert.equal(bad.status, 400);
         const issues = bad.body.issues as { field: string; rule: string; value: unknown }[];
         const fields = issues.map((i) => i.field);
-        for (const field of ["series", "target", "input", "model", "timeoutMinutes"]) {
+        for (const field of ["series", "target", "workload", "timeoutMinutes", "keepOnfailure"]) {
             assert.ok(fields.includes(field), `no issue for ${field}: ${fields.join(", ")}`);
         }
         const series = issues.find((i) => i.field === "series")!;

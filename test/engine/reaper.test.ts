@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { reap } from "../../automation/reaper";
+import { reap } from "../../automation/run/reaper";
 import { makeScratch, Scratch } from "./helpers";
 
 describe("TTL reaper (real CLI)", function () {

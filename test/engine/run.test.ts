@@ -7,9 +7,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RunEvent } from "../../automation/events";
-import { readRecords } from "../../automation/records";
-import { PULUMI_DIR } from "../../automation/engine";
+import { RunEvent } from "../../automation/common/events";
+import { readRecords } from "../../automation/common/records";
+import { PULUMI_DIR } from "../../automation/stacks/engine";
 import { cliLog, eventLog, eventually, makeScratch, processesMatching, readTree, Scratch } from "./helpers";
 
 const SECRET = "tok-8f2c1d9e-never-print-me";
@@ -154,15 +154,17 @@ describe("batch run on the local target (real CLI)", function () {
         const abort = new AbortController();
         const outputDir = path.join(scratch.root, "abort-wait-out");
         const started = Date.now();
-        const record = await scratch.driver().run(scratch.localSpec("abort-wait", { waitSeconds: 60, outputDir }), {
-            signal: abort.signal,
-            onEvent: (e) => {
-                if (e.type === "job-status" && e.status === "running") {
-                    // Abort once the process is surely up (it shows in the process table).
-                    void eventually(() => processesMatching(outputDir).length > 0, 5000).then(() => abort.abort());
-                }
-            },
-        });
+        const record = await scratch
+            .driver()
+            .run(scratch.localSpec("abort-wait", { waitSeconds: 60, outputs: outputDir }), {
+                signal: abort.signal,
+                onEvent: (e) => {
+                    if (e.type === "job-status" && e.status === "running") {
+                        // Abort once the process is surely up (it shows in the process table).
+                        void eventually(() => processesMatching(outputDir).length > 0, 5000).then(() => abort.abort());
+                    }
+                },
+            });
         assert.equal(record.status, "aborted");
         assert.ok(Date.now() - started < 40_000, "the run waited for the job instead of killing it");
         assert.ok(record.phases.wait !== undefined && record.phases.collect === undefined);
@@ -172,14 +174,9 @@ describe("batch run on the local target (real CLI)", function () {
     });
 
     it("fails a job that exceeds its timeout and destroys the stack", async () => {
-        const record = await scratch.driver().run({
-            series: "slow",
-            target: "local",
-            input: scratch.sample.data,
-            model: scratch.sample.model,
-            timeoutMinutes: 0.02, // 1.2 s
-            waitSeconds: 30,
-        });
+        const record = await scratch
+            .driver()
+            .run(scratch.localSpec("slow", { timeoutMinutes: 0.02 /* 1.2 s */, waitSeconds: 30 }));
         assert.equal(record.status, "failed");
         assert.match(record.error ?? "", /timed out after 0.02 minute/);
         assert.ok((record.phases.wait ?? 0) < 10_000, `wait took ${record.phases.wait} ms`);

@@ -7,11 +7,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RunEvent } from "../../automation/events";
-import { readRecords } from "../../automation/records";
-import { ScheduleEvent, scheduleRuns } from "../../automation/scheduler";
-import { RunSpec } from "../../automation/spec";
-import { eventually, makeScratch, processesMatching, Scratch } from "./helpers";
+import { RunEvent } from "../../automation/common/events";
+import { readRecords } from "../../automation/common/records";
+import { ScheduleEvent, scheduleRuns } from "../../automation/schedule/scheduler";
+import { RunSpec } from "../../automation";
+import { eventually, makeScratch, processesMatching, SampleRunOverrides, Scratch } from "./helpers";
 
 /** Every second: croner's optional leading seconds field. */
 const EVERY_SECOND = "* * * * * *";
@@ -27,14 +27,7 @@ describe("scheduled runs on the local target (real CLI)", function () {
     });
     afterEach(() => scratch.cleanup());
 
-    const spec = (series: string, extra: Partial<RunSpec> = {}): RunSpec => ({
-        series,
-        target: "local",
-        input: scratch.sample.data,
-        model: scratch.sample.model,
-        timeoutMinutes: 2,
-        ...extra,
-    });
+    const spec = (series: string, extra: SampleRunOverrides = {}): RunSpec => scratch.localSpec(series, extra);
 
     it("runs every second until maxRuns: two succeeded records, no stack left, no tick after the end", async () => {
         const events: ScheduleEvent[] = [];
@@ -133,7 +126,7 @@ describe("scheduled runs on the local target (real CLI)", function () {
         let abortedAt = 0;
         const result = await scheduleRuns({
             cron: EVERY_SECOND,
-            spec: spec("abort-me", { waitSeconds: 60, outputDir }),
+            spec: spec("abort-me", { waitSeconds: 60, outputs: outputDir }),
             driver: scratch.driver(),
             signal: abort.signal,
             onEvent: (e) => {

@@ -9,8 +9,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { workspaceOptions } from "../../automation/engine";
-import { LocalDirectory } from "../../automation/local-resources";
+import { workspaceOptions } from "../../automation/stacks/engine";
+import { LocalDirectory } from "../../automation/targets/local/local-resources";
 
 describe("engine smoke test (real CLI, file backend)", function () {
     let scratch: string;

@@ -1,5 +1,5 @@
 /** Engine settings of a command line, shared by the commands that reach the engine. */
-import { EngineSettings, pulumiCommand } from "../../engine";
+import { EngineSettings, pulumiCommand } from "../../stacks/engine";
 import { GlobalOptions } from "../command";
 
 /** The engine settings the global options ask for. Pure. */

@@ -1,11 +1,11 @@
-/** Runs a parsed command: the one dispatch from `CliCommand` to the command modules. */
+/**
+ * Runs a parsed command: the one dispatch from `CliCommand` to the command
+ * modules. Each module is loaded when its command runs, so `--help` and the
+ * light commands never load the engine.
+ */
 import { CliCommand } from "../command";
 import { Outcome } from "../exit-codes";
 import { CliIo, processIo } from "../output";
-import { reapCommand } from "./reap";
-import { runCommand } from "./run";
-import { runsCommand } from "./runs";
-import { scheduleCommand } from "./schedule";
 
 /** Runs a parsed command; resolves with its outcome, rejects with what went wrong before any run. */
 export async function execute(cmd: CliCommand, io: CliIo = processIo, signal?: AbortSignal): Promise<Outcome> {
@@ -15,16 +15,19 @@ export async function execute(cmd: CliCommand, io: CliIo = processIo, signal?: A
             io.out(cmd.text);
             return { kind: "succeeded" };
         case "run":
-            ok = await runCommand(cmd, io, signal);
+            ok = await (await import("./run")).runCommand(cmd, io, signal);
+            break;
+        case "sample":
+            ok = await (await import("./sample")).sampleCommand(cmd, io, signal);
             break;
         case "schedule":
-            ok = await scheduleCommand(cmd, io, signal);
+            ok = await (await import("./schedule")).scheduleCommand(cmd, io, signal);
             break;
         case "runs":
-            ok = runsCommand(cmd, io);
+            ok = (await import("./runs")).runsCommand(cmd, io);
             break;
         case "reap":
-            ok = await reapCommand(cmd, io);
+            ok = await (await import("./reap")).reapCommand(cmd, io);
             break;
     }
     return { kind: ok ? "succeeded" : "failed" };

@@ -1,5 +1,5 @@
 /** `customai reap`: destroys run stacks that started before a deadline. */
-import { reap } from "../../reaper";
+import { reap } from "../../run/reaper";
 import { CommandOf } from "../command";
 import { CliIo, json } from "../output";
 import { engineOf } from "./engine";

@@ -1,6 +1,6 @@
 /** `customai runs` (alias `records`): run history from the records file, oldest first. */
-import { readRecords } from "../../records";
-import { runPaths } from "../../runner";
+import { readRecords } from "../../common/records";
+import { runPaths } from "../../common/paths";
 import { CommandOf } from "../command";
 import { CliIo, json, seconds } from "../output";
 

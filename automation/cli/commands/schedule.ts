@@ -1,8 +1,9 @@
 /** `customai schedule`: runs on a cron schedule until `--max-runs` or a signal; tick lines or JSON lines on stdout. */
-import { Driver } from "../../driver";
-import { RunEvent } from "../../events";
-import { ScheduleEvent, scheduleRuns } from "../../scheduler";
-import { validateRunSpec } from "../../spec";
+import { ValidationError } from "../../../components/common/validation";
+import { RunEvent } from "../../common/events";
+import { Driver } from "../../run/driver";
+import { ScheduleEvent, scheduleRuns } from "../../schedule/scheduler";
+import { RunSpec } from "../../targets";
 import { CommandOf } from "../command";
 import { CliIo, printProgress, tickLine } from "../output";
 import { preflight } from "./engine";
@@ -12,8 +13,10 @@ import { preflight } from "./engine";
  * for an invalid spec or a missing CLI, before the first tick.
  */
 export async function scheduleCommand(cmd: CommandOf<"schedule">, io: CliIo, signal?: AbortSignal): Promise<boolean> {
-    const spec = validateRunSpec(cmd.spec);
-    const engine = await preflight(cmd.global);
+    const options = { runsDir: cmd.global.runsDir, cwd: cmd.specDir };
+    const issues = new Driver(options).specIssues(cmd.spec);
+    if (issues.length > 0) throw new ValidationError(issues, "run spec");
+    const driver = new Driver({ ...options, engine: await preflight(cmd.global) });
     const progress = printProgress(io);
     const onEvent = (event: ScheduleEvent) => {
         if (cmd.global.json) {
@@ -29,8 +32,8 @@ export async function scheduleCommand(cmd: CommandOf<"schedule">, io: CliIo, sig
         cron: cmd.cron,
         timezone: cmd.timezone,
         maxRuns: cmd.maxRuns,
-        spec,
-        driver: new Driver({ runsDir: cmd.global.runsDir, engine }),
+        spec: cmd.spec as unknown as RunSpec,
+        driver,
         signal,
         onEvent,
     });

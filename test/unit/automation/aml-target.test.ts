@@ -8,9 +8,11 @@ import { validateCommandJobArgs } from "../../../components/aml/command-job";
 import { ArmClient } from "../../../automation/azure/arm";
 import { BlobFilesState, blobFilesProvider } from "../../../automation/azure/blob-files";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
-import { JobStatus } from "../../../automation/events";
-import { ResolvedRunSpec, resolveRunSpec } from "../../../automation/spec";
-import { amlCommand, amlRunOutputs, createAmlTarget } from "../../../automation/targets/aml";
+import { JobStatus } from "../../../automation/common/events";
+import { fileCheck, ResolvedRunSpec, resolveRunSpec, validateRunSpec, WorkloadSpec } from "../../../automation/spec";
+import { specSections, targetRegistry } from "../../../automation/targets";
+import { amlRunOutputs, createAmlTarget, ResolvedAmlSection } from "../../../automation/targets/aml";
+import { amlCommand, shellQuote } from "../../../automation/targets/aml/program";
 import { TargetContext } from "../../../automation/targets/types";
 import { MockRecorder, settle, unwrapSecrets, useMocks, valueOf } from "../../harness/mocks";
 import { FakeCredential, fakeArmPerTest, jobBody, statuses } from "./fake-arm";
@@ -27,47 +29,64 @@ const BASE_OUTPUTS = {
     blobEndpoint: BLOB,
     storageAccountName: "stbase",
 };
+const SECTIONS = specSections(targetRegistry());
+const STACK = "nightly-churn-20261102t020000z";
 
 let dir: string;
 before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "aml-target-"));
     fs.writeFileSync(path.join(dir, "model.json"), '{"format":"logreg-v1","features":["a"],"coefficients":[1]}');
     fs.writeFileSync(path.join(dir, "data.csv"), "id,a\n1,0.5\n");
+    fs.writeFileSync(path.join(dir, "score.py"), "print('scored')\n");
+    fs.writeFileSync(path.join(dir, "requirements.txt"), "numpy\n");
+    fs.mkdirSync(path.join(dir, "code", "scoring"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "code", "scoring", "batch.py"), "");
+    fs.writeFileSync(path.join(dir, "code", "scoring", "features.py"), "");
+    fs.mkdirSync(path.join(dir, "days"));
+    fs.writeFileSync(path.join(dir, "days", "1.csv"), "id,a\n");
+    fs.writeFileSync(path.join(dir, "days", "2.csv"), "id,a\n");
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function spec(overrides: Partial<ResolvedRunSpec> = {}, aml: Record<string, unknown> = {}): ResolvedRunSpec {
-    const resolved = resolveRunSpec(
-        {
-            series: "nightly-churn",
-            target: "aml",
-            input: path.join(dir, "data.csv"),
-            model: path.join(dir, "model.json"),
-            timeoutMinutes: 30,
-            config: { region: "emea" },
-            secrets: { apiKey: "s3cret-value" },
-            aml: {
-                subscriptionId: "00000000-0000-0000-0000-000000000001",
-                resourceGroup: "rg-ml-prod",
-                baseStack: "organization/platform/prod",
-                maxNodes: 4,
-                priority: "LowPriority",
-                ...aml,
-            },
+/** A resolved aml spec, validated as the driver validates it; fields and the aml section can be changed. */
+function spec(
+    fields: Record<string, unknown> = {},
+    aml: Record<string, unknown> = {},
+): ResolvedRunSpec<ResolvedAmlSection> {
+    const input = {
+        series: "nightly-churn",
+        target: "aml",
+        workload: { code: "score.py", inputs: { data: "data.csv" }, model: "model.json" } as WorkloadSpec,
+        timeoutMinutes: 30,
+        config: { region: "emea" },
+        secrets: { apiKey: "s3cret-value" },
+        aml: {
+            subscriptionId: "00000000-0000-0000-0000-000000000001",
+            baseStack: "organization/platform/prod",
+            maxNodes: 4,
+            priority: "LowPriority",
+            ...aml,
         },
-        dir,
-    );
-    return { ...resolved, ...overrides };
+        ...fields,
+    };
+    const files = fileCheck(dir);
+    return resolveRunSpec(
+        validateRunSpec(input, SECTIONS, files),
+        SECTIONS,
+        files,
+    ) as ResolvedRunSpec<ResolvedAmlSection>;
 }
 
-function context(s: ResolvedRunSpec, extra: Partial<TargetContext> = {}): TargetContext {
+function context(
+    s: ResolvedRunSpec<ResolvedAmlSection>,
+    extra: Partial<TargetContext<ResolvedAmlSection>> = {},
+): TargetContext<ResolvedAmlSection> {
     return {
         runId: "run-1",
-        stackName: "nightly-churn-20261102t020000z",
+        stackName: STACK,
         spec: s,
         workDir: path.join(dir, "work"),
-        outputDir: path.join(dir, "out"),
-        python: "python3",
+        localOutputDir: path.join(dir, "out"),
         signal: new AbortController().signal,
         onStatus: () => undefined,
         onJobOutput: () => undefined,
@@ -87,10 +106,13 @@ function mockBaseStack(recorder: MockRecorder): void {
     });
 }
 
+const UPLOADS = `${BLOB}data/batch-runs/nightly-churn/${STACK}/inputs`;
+
 describe("aml target program under mocks", () => {
     let recorder: MockRecorder;
     beforeEach(async () => {
-        recorder = await useMocks("customai-runs", "nightly-churn-20261102t020000z");
+        recorder = await useMocks("customai-runs", STACK);
+        mockBaseStack(recorder);
     });
 
     it("reads the base stack, uploads script, model and input, and submits a Spot scoring job on a 0-4 node cluster", async () => {
@@ -103,10 +125,14 @@ describe("aml target program under mocks", () => {
         const upload = recorder.one(BLOB_FILES).inputs;
         assert.equal(upload.blobEndpoint, BLOB);
         assert.equal(upload.container, "data");
-        assert.equal(upload.prefix, "batch-runs/nightly-churn/nightly-churn-20261102t020000z/inputs");
-        assert.deepEqual(Object.keys(upload.files).sort(), ["input.csv", "model.json", "score.py"]);
-        assert.equal(upload.files["score.py"].path, ctx.spec.script, "the local target's script is uploaded");
-        assert.match(upload.files["model.json"].sha256, /^[0-9a-f]{64}$/);
+        assert.equal(upload.prefix, `batch-runs/nightly-churn/${STACK}/inputs`);
+        assert.deepEqual(Object.keys(upload.files).sort(), [
+            "data/data/data.csv",
+            "data/model/model.json",
+            "script/score.py",
+        ]);
+        assert.equal(upload.files["script/score.py"].path, path.join(dir, "score.py"));
+        assert.match(upload.files["data/model/model.json"].sha256, /^[0-9a-f]{64}$/);
         assert.equal(typeof upload.__provider, "string", "the upload provider serialized");
 
         const compute = recorder.one(COMPUTE).inputs;
@@ -131,21 +157,21 @@ describe("aml target program under mocks", () => {
         assert.equal(props.computeId, recorder.one(COMPUTE).id);
         assert.equal(
             props.command,
-            "python ${{inputs.script}} --model ${{inputs.model}} --input ${{inputs.data}} --output-dir ${{outputs.scores}}",
+            "python ${{inputs.script}} --model ${{inputs.model}} --data ${{inputs.data}} --output-dir ${{outputs.scores}}",
         );
-        const prefix = `${BLOB}data/batch-runs/nightly-churn/nightly-churn-20261102t020000z/inputs`;
         assert.deepEqual(props.inputs, {
-            script: { jobInputType: "uri_file", uri: `${prefix}/score.py`, mode: "Download" },
-            model: { jobInputType: "uri_file", uri: `${prefix}/model.json`, mode: "Download" },
-            data: { jobInputType: "uri_file", uri: `${prefix}/input.csv`, mode: "Download" },
+            script: { jobInputType: "uri_file", uri: `${UPLOADS}/script/score.py`, mode: "Download" },
+            model: { jobInputType: "uri_file", uri: `${UPLOADS}/data/model/model.json`, mode: "Download" },
+            data: { jobInputType: "uri_file", uri: `${UPLOADS}/data/data/data.csv`, mode: "Download" },
         });
         assert.deepEqual(props.outputs, {
             scores: {
                 jobOutputType: "uri_folder",
-                uri: "azureml://datastores/workspaceblobstore/paths/batch-runs/nightly-churn/nightly-churn-20261102t020000z/",
+                uri: `azureml://datastores/workspaceblobstore/paths/batch-runs/nightly-churn/${STACK}/`,
                 mode: "ReadWriteMount",
             },
         });
+        assert.equal(props.environmentId, "azureml://registries/azureml/environments/sklearn-1.5/labels/latest");
         assert.deepEqual(props.identity, { identityType: "UserIdentity" });
         assert.deepEqual(props.limits, { jobLimitsType: "Command", timeout: "PT1800S" });
         assert.deepEqual(props.environmentVariables, { CUSTOMAI_CONFIG_REGION: "emea" });
@@ -156,15 +182,75 @@ describe("aml target program under mocks", () => {
         assert.ok(outputs.jobName);
     });
 
-    it("passes a remote input through without uploading it, and keeps a short timeout at AML's one-minute floor", async () => {
-        const ctx = context(spec({ input: "azureml://datastores/data/paths/nightly/input.csv", timeoutMinutes: 0.2 }));
+    it("passes URIs through without uploading them, and keeps a short timeout at AML's one-minute floor", async () => {
+        const remote = "azureml://datastores/data/paths/nightly/input.csv";
+        const folder = "azureml://datastores/data/paths/nightly/";
+        const ctx = context(
+            spec({
+                workload: { code: "score.py", inputs: { data: remote, days: folder }, model: "model.json" },
+                timeoutMinutes: 0.2,
+            }),
+        );
         await createAmlTarget({ jobIdentity: "Managed" }).program(ctx)();
         await settle(recorder);
-        assert.deepEqual(Object.keys(recorder.one(BLOB_FILES).inputs.files).sort(), ["model.json", "score.py"]);
+        assert.deepEqual(Object.keys(recorder.one(BLOB_FILES).inputs.files).sort(), [
+            "data/model/model.json",
+            "script/score.py",
+        ]);
         const props = recorder.one(JOB).inputs.properties;
-        assert.equal(props.inputs.data.uri, "azureml://datastores/data/paths/nightly/input.csv");
+        assert.deepEqual(props.inputs.data, { jobInputType: "uri_file", uri: remote, mode: "Download" });
+        assert.deepEqual(props.inputs.days, { jobInputType: "uri_folder", uri: folder, mode: "Download" });
         assert.deepEqual(props.limits, { jobLimitsType: "Command", timeout: "PT60S" });
         assert.deepEqual(props.identity, { identityType: "Managed" });
+    });
+
+    it("uploads a code folder and a folder input whole, installs requirements first, and takes a registered model", async () => {
+        const ctx = context(
+            spec(
+                {
+                    workload: {
+                        code: {
+                            dir: "code",
+                            script: "scoring/batch.py",
+                            args: ["--threshold", "0.7", "--label", "it's"],
+                            requirements: "requirements.txt",
+                        },
+                        inputs: { days: "days" },
+                        model: "azureml:churn:3",
+                    },
+                    outputs: "azureml://datastores/scores/paths/churn/",
+                },
+                { environment: "azureml:churn-env:2" },
+            ),
+        );
+        await createAmlTarget().program(ctx)();
+        await settle(recorder);
+        assert.deepEqual(Object.keys(recorder.one(BLOB_FILES).inputs.files).sort(), [
+            "code/scoring/batch.py",
+            "code/scoring/features.py",
+            "data/days/1.csv",
+            "data/days/2.csv",
+            "requirements/requirements.txt",
+        ]);
+        const props = recorder.one(JOB).inputs.properties;
+        assert.equal(
+            props.command,
+            "pip install -r ${{inputs.requirements}} && export PYTHONPATH=${{inputs.code}}:$PYTHONPATH && " +
+                "python ${{inputs.code}}/scoring/batch.py --model ${{inputs.model}} --days ${{inputs.days}} " +
+                "--output-dir ${{outputs.scores}} --threshold 0.7 --label 'it'\"'\"'s'",
+        );
+        assert.deepEqual(props.inputs, {
+            code: { jobInputType: "uri_folder", uri: `${UPLOADS}/code/`, mode: "Download" },
+            requirements: {
+                jobInputType: "uri_file",
+                uri: `${UPLOADS}/requirements/requirements.txt`,
+                mode: "Download",
+            },
+            model: { jobInputType: "custom_model", uri: "azureml:churn:3", mode: "ReadOnlyMount" },
+            days: { jobInputType: "uri_folder", uri: `${UPLOADS}/data/days/`, mode: "Download" },
+        });
+        assert.equal(props.outputs.scores.uri, "azureml://datastores/scores/paths/churn/");
+        assert.equal(props.environmentId, "azureml:churn-env:2");
     });
 
     it("reads the workspace's storage through ARM when the spec names the workspace instead of a base stack", async () => {
@@ -172,7 +258,9 @@ describe("aml target program under mocks", () => {
             location: "northeurope",
             storageAccount: `/subscriptions/s/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/stdirect`,
         }));
-        const ctx = context(spec({}, { baseStack: undefined, workspaceName: "mlw-direct" }));
+        const ctx = context(
+            spec({}, { baseStack: undefined, workspaceName: "mlw-direct", resourceGroup: "rg-ml-prod" }),
+        );
         await createAmlTarget().program(ctx)();
         await settle(recorder);
         assert.equal(recorder.count(STACK_REF), 0);
@@ -181,8 +269,6 @@ describe("aml target program under mocks", () => {
         assert.equal(recorder.one(COMPUTE).inputs.location, "northeurope");
         assert.equal(recorder.one(JOB).inputs.resourceGroupName, "rg-ml-prod");
     });
-
-    beforeEach(() => mockBaseStack(recorder));
 });
 
 describe("aml target wait and collect against a fake ARM server", () => {
@@ -208,6 +294,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
         assert.deepEqual(seen, ["starting", "running", "succeeded"]);
         assert.equal(fake.requests[0].path, JOB_ID);
         assert.deepEqual(await target.collect(ctx, stack), {
+            location: OUT,
             predictionsPath: `${OUT}predictions.csv`,
             metricsPath: `${OUT}metrics.json`,
         });
@@ -300,13 +387,17 @@ describe("aml target helpers and the upload provider", () => {
         );
     });
 
-    it("builds the command without the driver-watching switch, adding the wait when asked", () => {
-        assert.doesNotMatch(amlCommand(0), /watch-pid|wait-seconds/);
-        assert.match(amlCommand(5), / --wait-seconds 5$/);
+    it("quotes only the arguments a shell would change", () => {
+        assert.equal(shellQuote("--threshold"), "--threshold");
+        assert.equal(shellQuote("a b"), "'a b'");
+        assert.equal(shellQuote("$HOME"), "'$HOME'");
+        assert.equal(shellQuote("it's"), `'it'"'"'s'`);
+        assert.doesNotMatch(amlCommand({ spec: spec() }), /watch-pid|CUSTOMAI_DRIVER_PID/);
     });
 
     it("reports predictions and metrics inside the job's output folder", () => {
         assert.deepEqual(amlRunOutputs({ scores: "azureml://x/paths/o" }), {
+            location: "azureml://x/paths/o",
             predictionsPath: "azureml://x/paths/o/predictions.csv",
             metricsPath: "azureml://x/paths/o/metrics.json",
         });

@@ -20,11 +20,10 @@ import {
     specFromFlags,
     UsageError,
 } from "../../../automation/cli";
-import { PulumiCliMissingError } from "../../../automation/engine";
-import { RunRecord } from "../../../automation/records";
-import { DEFAULT_REAP_AGE_MINUTES } from "../../../automation/reaper";
-import { scheduleIssues, validateSchedule } from "../../../automation/scheduler";
-import { TargetUnavailableError } from "../../../automation/targets";
+import { PulumiCliMissingError } from "../../../automation/stacks/engine";
+import { RunRecord } from "../../../automation/common/records";
+import { DEFAULT_REAP_AGE_MINUTES } from "../../../automation/run/reaper";
+import { scheduleIssues, validateSchedule } from "../../../automation/schedule/scheduler";
 import { ValidationError } from "../../../components/common/validation";
 
 /** An in-memory io that keeps what was written. */
@@ -56,9 +55,12 @@ describe("customai command line (pure)", () => {
             JSON.stringify({
                 series: "nightly",
                 target: "local",
-                input: "data/in.csv",
-                model: "model.json",
-                outputDir: "azureml://datastores/out",
+                workload: {
+                    code: "score.py",
+                    inputs: { input: "data/in.csv", remote: "azureml://datastores/d/paths/in/" },
+                    model: "model.json",
+                },
+                outputs: "out",
                 timeoutMinutes: 30,
                 keepOnFailure: true,
                 config: { region: "westeurope", tier: "gold" },
@@ -69,11 +71,15 @@ describe("customai command line (pure)", () => {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     describe("run: file, flags and environment → spec", () => {
-        it("reads the file, with its relative paths taken from the file's directory and URIs untouched", () => {
+        it("reads the file as written, its folder becoming the base of its relative paths", () => {
             const cmd = expectCommand(parseCommandLine(["run", specFile], {}), "run");
-            assert.equal(cmd.spec.input, path.join(dir, "data/in.csv"));
-            assert.equal(cmd.spec.model, path.join(dir, "model.json"));
-            assert.equal(cmd.spec.outputDir, "azureml://datastores/out");
+            assert.equal(cmd.specDir, dir, "the driver resolves the file's paths from its folder");
+            assert.deepEqual(cmd.spec.workload, {
+                code: "score.py",
+                inputs: { input: "data/in.csv", remote: "azureml://datastores/d/paths/in/" },
+                model: "model.json",
+            });
+            assert.equal(cmd.spec.outputs, "out");
             assert.equal(cmd.spec.timeoutMinutes, 30);
             assert.deepEqual(cmd.global, {
                 json: false,
@@ -83,7 +89,8 @@ describe("customai command line (pure)", () => {
             });
         });
 
-        it("lets every flag override the file, flag paths staying as given", () => {
+        it("lets every flag override the file, flag paths made absolute from the working directory", () => {
+            const cwd = process.cwd();
             const cmd = expectCommand(
                 parseCommandLine(
                     [
@@ -91,12 +98,20 @@ describe("customai command line (pure)", () => {
                         specFile,
                         "--series",
                         "adhoc",
+                        "--script",
+                        "other.py",
+                        "--arg",
+                        "--threshold",
+                        "--arg",
+                        "0.7",
                         "--input",
                         "other.csv",
+                        "--input",
+                        "days=https://example.org/days/",
                         "--model",
-                        "m2.json",
-                        "--output-dir",
-                        "out",
+                        "azureml:churn:3",
+                        "--outputs",
+                        "out2",
                         "--timeout-minutes",
                         "2.5",
                         "--no-keep-on-failure",
@@ -107,11 +122,29 @@ describe("customai command line (pure)", () => {
             );
             assert.equal(cmd.spec.series, "adhoc");
             assert.equal(cmd.spec.target, "local", "a field without its flag keeps the file's value");
-            assert.equal(cmd.spec.input, "other.csv");
-            assert.equal(cmd.spec.model, "m2.json");
-            assert.equal(cmd.spec.outputDir, "out");
+            assert.deepEqual(cmd.spec.workload, {
+                code: { script: path.join(cwd, "other.py"), args: ["--threshold", "0.7"] },
+                inputs: {
+                    input: path.join(cwd, "other.csv"),
+                    remote: "azureml://datastores/d/paths/in/",
+                    days: "https://example.org/days/",
+                },
+                model: "azureml:churn:3",
+            });
+            assert.equal(cmd.spec.outputs, path.join(cwd, "out2"));
             assert.equal(cmd.spec.timeoutMinutes, 2.5);
             assert.equal(cmd.spec.keepOnFailure, false);
+        });
+
+        it("adds code flags to a code object of the file, and keeps its arguments first", () => {
+            const merged = specFromFlags(
+                { workload: { code: { script: "s.py", args: ["--a"] } } },
+                { arg: ["--b"], codeDir: "src", requirements: "req.txt" },
+                "/work",
+            );
+            assert.deepEqual(merged.workload, {
+                code: { script: "s.py", args: ["--a", "--b"], dir: "/work/src", requirements: "/work/req.txt" },
+            });
         });
 
         it("adds repeated --config pairs to the file's config, a flag winning over the same key", () => {
@@ -152,13 +185,30 @@ describe("customai command line (pure)", () => {
         it("builds a spec from flags alone, and leaves a malformed file map for validation to name", () => {
             const cmd = expectCommand(
                 parseCommandLine(
-                    ["run", "--series", "s", "--target", "aml", "--input", "i.csv", "--timeout-minutes", "5"],
+                    [
+                        "run",
+                        "--series",
+                        "s",
+                        "--target",
+                        "aml",
+                        "--input",
+                        "azureml://d/i.csv",
+                        "--timeout-minutes",
+                        "5",
+                    ],
                     {},
                 ),
                 "run",
             );
-            assert.deepEqual(cmd.spec, { series: "s", target: "aml", input: "i.csv", timeoutMinutes: 5 });
+            assert.deepEqual(cmd.spec, {
+                series: "s",
+                target: "aml",
+                workload: { inputs: { input: "azureml://d/i.csv" } },
+                timeoutMinutes: 5,
+            });
+            assert.equal(cmd.specDir, undefined, "without a file, relative paths are the working directory's");
             assert.deepEqual(specFromFlags({ config: "oops" }, { config: [["a", "b"]] }), { config: "oops" });
+            assert.deepEqual(specFromFlags({ workload: "oops" }, { model: "m" }), { workload: "oops" });
         });
 
         it("accepts the global options before or after the command", () => {
@@ -267,7 +317,6 @@ describe("customai command line (pure)", () => {
                 [{ kind: "error", error: new UsageError("missing command") }, 2],
                 [{ kind: "error", error: new ValidationError([{ field: "series", rule: "r", value: 1 }]) }, 2],
                 [{ kind: "error", error: new PulumiCliMissingError("/nowhere", new Error("no bin/pulumi")) }, 3],
-                [{ kind: "error", error: new TargetUnavailableError("aml", "not yet") }, 3],
                 [{ kind: "error", error: new Error("backend exploded") }, 1],
                 [{ kind: "interrupted", signal: "SIGINT" }, 130],
                 [{ kind: "interrupted", signal: "SIGTERM" }, 143],
@@ -305,7 +354,7 @@ describe("customai command line (pure)", () => {
     describe("bad command lines", () => {
         // Each: the command line, what the message must say. All exit with 2 and never reach the engine.
         const cases: [string[], RegExp][] = [
-            [[], /missing command: one of run, schedule, runs, reap/],
+            [[], /missing command: one of run, sample, schedule, runs, reap/],
             [["frobnicate"], /unknown command 'frobnicate'/],
             [["rnu"], /unknown command 'rnu'[\s\S]*Did you mean run\?/],
             [["run", "a.json", "b.json"], /too many arguments for 'run'/],

@@ -4,11 +4,11 @@
  * per-series queue.
  */
 import * as assert from "node:assert/strict";
-import { lineSplitter } from "../../../automation/events";
-import { formatRecord, redact, RunRecord } from "../../../automation/records";
-import { backoffDelay, isTransientError, withRetry } from "../../../automation/retry";
-import { isRunStackOf, parseRunStackName, runStackName } from "../../../automation/run-names";
-import { SeriesQueue } from "../../../automation/series-queue";
+import { lineSplitter } from "../../../automation/common/events";
+import { formatRecord, redact, RunRecord } from "../../../automation/common/records";
+import { backoffDelay, isTransientError, withRetry } from "../../../automation/common/retry";
+import { isRunStackOf, parseRunStackName, runStackName } from "../../../automation/stacks/run-names";
+import { SeriesQueue } from "../../../automation/run/series-queue";
 import { ValidationError } from "../../../components/common/validation";
 
 describe("driver helpers (pure)", () => {

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as fs from "node:fs";
 import { engineOf } from "../../../automation/cli/commands/engine";
-import { engineEnv, resolvePassphrase, workspaceOptions } from "../../../automation/engine";
+import { engineEnv, resolvePassphrase, workspaceOptions } from "../../../automation/stacks/engine";
 
 describe("engine settings", () => {
     it("passes backend and secrets provider from the command line to the engine", () => {

@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as os from "node:os";
-import { runJobProcess } from "../../../automation/job-process";
+import { runJobProcess } from "../../../automation/targets/local/job-process";
 
 const base = { cwd: os.tmpdir(), env: { PATH: process.env.PATH }, timeoutMs: 10_000 };
 

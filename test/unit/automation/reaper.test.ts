@@ -1,6 +1,6 @@
 /** Which run stacks the TTL reaper picks, without the engine (removing them is tested in test/engine). */
 import * as assert from "node:assert/strict";
-import { staleRunStacks } from "../../../automation/reaper";
+import { staleRunStacks } from "../../../automation/run/reaper";
 
 describe("TTL reaper (pure)", () => {
     it("picks stacks older than the deadline, oldest first, ignoring other stacks", () => {

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
-import { azureLimitSummary, summarizeError } from "../../../automation/run-state";
+import { azureLimitSummary } from "../../../automation/azure/errors";
+import { summarizeError } from "../../../automation/run/run-state";
+import { amlTarget } from "../../../automation/targets";
 
 describe("run error summaries", () => {
-    it("turns a quota refusal from the provider into limit, usage, required and what to request", () => {
+    it("on the aml target, turns a quota refusal from the provider into limit, usage, required and what to request", () => {
         const engineError = new Error(
             [
                 "code: 255",
@@ -13,7 +15,9 @@ describe("run error summaries", () => {
                     'Current Usage: 0, Additional Required: 4, (Minimum) New Limit Required: 4."',
             ].join("\n"),
         );
-        const summary = summarizeError(engineError);
+        // What the runner records: the summary, explained by the run's target.
+        const line = summarizeError(engineError);
+        const summary = amlTarget.explainError?.(line) ?? line;
         assert.match(summary, /standardNCASv3_T4Family/);
         assert.match(summary, /limit 0/);
         assert.match(summary, /needs 4 more/);

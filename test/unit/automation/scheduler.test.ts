@@ -8,10 +8,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../../../automation/driver";
-import { RunRecord } from "../../../automation/records";
-import { ScheduleEvent, ScheduleOptions, scheduleRuns } from "../../../automation/scheduler";
-import { RunSpec } from "../../../automation/spec";
+import { Driver } from "../../../automation/run/driver";
+import { RunRecord } from "../../../automation/common/records";
+import { ScheduleEvent, ScheduleOptions, scheduleRuns } from "../../../automation/schedule/scheduler";
+import { RunSpec } from "../../../automation";
 import { ValidationError } from "../../../components/common/validation";
 
 /** Every second: croner's optional leading seconds field. */
@@ -26,6 +26,8 @@ function fakeDriver() {
     const ran: RunSpec[] = [];
     const driver: ScheduleOptions["driver"] = {
         isBusy: (series) => busy.has(series),
+        // Specs are checked as the real driver checks them.
+        specIssues: (spec) => new Driver().specIssues(spec),
         run: async (spec) => {
             ran.push(spec);
             const at = new Date().toISOString();
@@ -55,9 +57,16 @@ describe("scheduler and a busy driver (fake driver)", () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "customai-schedule-unit-"));
         const input = path.join(dir, "data.csv");
         const model = path.join(dir, "model.json");
+        const script = path.join(dir, "score.py");
         fs.writeFileSync(input, "x1\n1\n");
         fs.writeFileSync(model, "{}");
-        spec = { series: "nightly", target: "local", input, model, timeoutMinutes: 5 };
+        fs.writeFileSync(script, "");
+        spec = {
+            series: "nightly",
+            target: "local",
+            workload: { code: script, inputs: { input }, model },
+            timeoutMinutes: 5,
+        };
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -8,17 +8,16 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../../../automation/driver";
-import {
-    DEFAULT_AML_MAX_NODES,
-    DEFAULT_SCRIPT,
-    fileExists,
-    resolveRunSpec,
-    RunSpec,
-    runSpecIssues,
-    validateRunSpec,
-} from "../../../automation/spec";
+import { RunSpec } from "../../../automation";
+import { Driver } from "../../../automation/run/driver";
+import { fileCheck, resolveRunSpec, runSpecIssues, validateRunSpec } from "../../../automation/spec";
+import { specSections, targetRegistry } from "../../../automation/targets";
+import { DEFAULT_AML_ENVIRONMENT, DEFAULT_AML_MAX_NODES, ResolvedAmlSection } from "../../../automation/targets/aml";
 import { ValidationError } from "../../../components/common/validation";
+
+/** The built-in targets' sections, as a Driver without overrides uses them. */
+const SECTIONS = specSections(targetRegistry());
+const issuesOf = (spec: unknown, cwd?: string) => runSpecIssues(spec, SECTIONS, fileCheck(cwd));
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 
@@ -30,6 +29,9 @@ interface SpecScratch {
     readonly cliLog: string;
     readonly data: string;
     readonly model: string;
+    readonly script: string;
+    /** A code folder holding `pkg/score.py` and `requirements.txt`. */
+    readonly codeDir: string;
     driver(cwd?: string): Driver;
 }
 
@@ -46,6 +48,12 @@ function makeSpecScratch(): SpecScratch {
     const model = path.join(inputs, "model.json");
     fs.writeFileSync(data, "x1,x2\n0.5,1.5\n");
     fs.writeFileSync(model, JSON.stringify({ intercept: 0, coefficients: { x1: 1, x2: -1 } }));
+    const script = path.join(inputs, "score.py");
+    fs.writeFileSync(script, "print('scored')\n");
+    const codeDir = path.join(root, "code");
+    fs.mkdirSync(path.join(codeDir, "pkg"), { recursive: true });
+    fs.writeFileSync(path.join(codeDir, "pkg", "score.py"), "");
+    fs.writeFileSync(path.join(codeDir, "requirements.txt"), "");
     const pulumiRoot = path.join(root, "pulumi");
     const cliLog = path.join(root, "cli.log");
     fs.mkdirSync(path.join(pulumiRoot, "bin"), { recursive: true });
@@ -61,6 +69,8 @@ function makeSpecScratch(): SpecScratch {
         cliLog,
         data,
         model,
+        script,
+        codeDir,
         driver: (cwd) =>
             new Driver({
                 runsDir,
@@ -73,20 +83,26 @@ function makeSpecScratch(): SpecScratch {
 describe("run spec validation (before any stack exists)", function () {
     let scratch: SpecScratch;
     let good: RunSpec;
+    /** `good` with its workload changed. */
+    const withWorkload = (g: RunSpec, workload: Record<string, unknown>) => ({
+        ...g,
+        workload: { ...g.workload, ...workload },
+    });
 
     before(() => {
         scratch = makeSpecScratch();
         good = {
             series: "nightly",
             target: "local",
-            input: scratch.data,
-            model: scratch.model,
+            workload: { code: scratch.script, inputs: { input: scratch.data }, model: scratch.model },
             timeoutMinutes: 5,
         };
     });
     after(() => fs.rmSync(scratch.root, { recursive: true, force: true }));
 
     const aml = { subscriptionId: SUB, resourceGroup: "rg-ml", workspaceName: "mlw-scoring" };
+    const onAml = (g: RunSpec, section: Record<string, unknown> = aml): RunSpec =>
+        ({ ...g, target: "aml", aml: section }) as unknown as RunSpec;
     const cases: [string, (g: RunSpec) => unknown, string][] = [
         ["empty series", (g) => ({ ...g, series: "" }), "series"],
         ["uppercase series", (g) => ({ ...g, series: "Nightly" }), "series"],
@@ -94,10 +110,68 @@ describe("run spec validation (before any stack exists)", function () {
         ["series with leading hyphen", (g) => ({ ...g, series: "-nightly" }), "series"],
         ["series with underscore", (g) => ({ ...g, series: "night_ly" }), "series"],
         ["unknown target", (g) => ({ ...g, target: "gpu" }), "target"],
-        ["missing input file", (g) => ({ ...g, input: "/nonexistent/data.csv" }), "input"],
-        ["remote input on the local target", (g) => ({ ...g, input: "https://example.org/data.csv" }), "input"],
-        ["missing model", (g) => ({ ...g, model: undefined }), "model"],
-        ["model is a directory", (g) => ({ ...g, model: path.dirname(g.model) }), "model"],
+        ["a misspelt field (keepOnfailure)", (g) => ({ ...g, keepOnfailure: true }), "keepOnfailure"],
+        ["a field of the former spec (input)", (g) => ({ ...g, input: scratch.data }), "input"],
+        ["missing workload", (g) => ({ ...g, workload: undefined }), "workload"],
+        ["a misspelt workload field", (g) => withWorkload(g, { modle: scratch.model }), "workload.modle"],
+        ["missing script", (g) => withWorkload(g, { code: "/nonexistent/score.py" }), "workload.code"],
+        ["script that is a folder", (g) => withWorkload(g, { code: scratch.root }), "workload.code"],
+        ["code object without script", (g) => withWorkload(g, { code: { args: [] } }), "workload.code.script"],
+        [
+            "a misspelt code field",
+            (g) => withWorkload(g, { code: { script: scratch.script, arg: ["x"] } }),
+            "workload.code.arg",
+        ],
+        [
+            "code args not strings",
+            (g) => withWorkload(g, { code: { script: scratch.script, args: [1] } }),
+            "workload.code.args",
+        ],
+        [
+            "code dir that does not exist",
+            (g) => withWorkload(g, { code: { script: "score.py", dir: "/nonexistent" } }),
+            "workload.code.dir",
+        ],
+        [
+            "script outside the code dir",
+            (g) => withWorkload(g, { code: { script: scratch.script, dir: scratch.codeDir } }),
+            "workload.code.script",
+        ],
+        [
+            "missing requirements file",
+            (g) => withWorkload(g, { code: { script: scratch.script, requirements: "/nonexistent/req.txt" } }),
+            "workload.code.requirements",
+        ],
+        [
+            "missing input file",
+            (g) => withWorkload(g, { inputs: { input: "/nonexistent/data.csv" } }),
+            "workload.inputs.input",
+        ],
+        [
+            "input name with a dash",
+            (g) => withWorkload(g, { inputs: { "in-put": scratch.data } }),
+            "workload.inputs.in-put",
+        ],
+        ["input named model", (g) => withWorkload(g, { inputs: { model: scratch.data } }), "workload.inputs.model"],
+        ["inputs not an object", (g) => withWorkload(g, { inputs: [scratch.data] }), "workload.inputs"],
+        [
+            "a registered asset as an input",
+            (g) => withWorkload(g, { inputs: { input: "azureml:churn-data:1" } }),
+            "workload.inputs.input",
+        ],
+        [
+            "remote input on the local target",
+            (g) => withWorkload(g, { inputs: { input: "https://example.org/data.csv" } }),
+            "workload.inputs.input",
+        ],
+        [
+            "registered model on the local target",
+            (g) => withWorkload(g, { model: "azureml:churn:3" }),
+            "workload.model",
+        ],
+        ["missing model file", (g) => withWorkload(g, { model: "/nonexistent/model.json" }), "workload.model"],
+        ["URI outputs on the local target", (g) => ({ ...g, outputs: "azureml://datastores/d/paths/x/" }), "outputs"],
+        ["empty outputs", (g) => ({ ...g, outputs: "" }), "outputs"],
         ["zero timeout", (g) => ({ ...g, timeoutMinutes: 0 }), "timeoutMinutes"],
         ["timeout over a day", (g) => ({ ...g, timeoutMinutes: 1441 }), "timeoutMinutes"],
         ["timeout as a string", (g) => ({ ...g, timeoutMinutes: "10" }), "timeoutMinutes"],
@@ -110,50 +184,37 @@ describe("run spec validation (before any stack exists)", function () {
             (g) => ({ ...g, config: { token: "a" }, secrets: { token: "b" } }),
             "secrets.token",
         ],
-        ["negative waitSeconds", (g) => ({ ...g, waitSeconds: -1 }), "waitSeconds"],
-        ["fractional waitSeconds", (g) => ({ ...g, waitSeconds: 1.5 }), "waitSeconds"],
-        ["missing script", (g) => ({ ...g, script: "/nonexistent/score.py" }), "script"],
-        ["empty outputDir", (g) => ({ ...g, outputDir: "" }), "outputDir"],
+        ["local section not an object", (g) => ({ ...g, local: "python3" }), "local"],
+        ["a misspelt local field", (g) => ({ ...g, local: { pyhton: "python3" } }), "local.pyhton"],
         ["aml settings on the local target", (g) => ({ ...g, aml }), "aml"],
+        ["local settings on the aml target", (g) => ({ ...onAml(g), local: { python: "python3" } }), "local"],
         ["aml target without aml settings", (g) => ({ ...g, target: "aml" }), "aml"],
-        [
-            "aml subscription not a GUID",
-            (g) => ({ ...g, target: "aml", aml: { ...aml, subscriptionId: "sub-1" } }),
-            "aml.subscriptionId",
-        ],
+        ["a misspelt aml field", (g) => onAml(g, { ...aml, maxNode: 3 }), "aml.maxNode"],
+        ["aml subscription not a GUID", (g) => onAml(g, { ...aml, subscriptionId: "sub-1" }), "aml.subscriptionId"],
         [
             "aml without workspace or base stack",
-            (g) => ({ ...g, target: "aml", aml: { subscriptionId: SUB, resourceGroup: "rg" } }),
+            (g) => onAml(g, { subscriptionId: SUB, resourceGroup: "rg" }),
             "aml.workspaceName",
         ],
-        [
-            "aml workspace name too short",
-            (g) => ({ ...g, target: "aml", aml: { ...aml, workspaceName: "ws" } }),
-            "aml.workspaceName",
-        ],
-        [
-            "aml resource group ending in a dot",
-            (g) => ({ ...g, target: "aml", aml: { ...aml, resourceGroup: "rg." } }),
-            "aml.resourceGroup",
-        ],
-        ["aml maxNodes 0", (g) => ({ ...g, target: "aml", aml: { ...aml, maxNodes: 0 } }), "aml.maxNodes"],
-        ["aml priority Spot", (g) => ({ ...g, target: "aml", aml: { ...aml, priority: "Spot" } }), "aml.priority"],
-        ["aml vmSize without tier", (g) => ({ ...g, target: "aml", aml: { ...aml, vmSize: "NC6" } }), "aml.vmSize"],
-        [
-            "aml vmSize of a retired GPU family",
-            (g) => ({ ...g, target: "aml", aml: { ...aml, vmSize: "Standard_NC6s_v3" } }),
-            "aml.vmSize",
-        ],
+        ["aml workspace name too short", (g) => onAml(g, { ...aml, workspaceName: "ws" }), "aml.workspaceName"],
+        ["aml resource group ending in a dot", (g) => onAml(g, { ...aml, resourceGroup: "rg." }), "aml.resourceGroup"],
+        ["aml maxNodes 0", (g) => onAml(g, { ...aml, maxNodes: 0 }), "aml.maxNodes"],
+        ["aml priority Spot", (g) => onAml(g, { ...aml, priority: "Spot" }), "aml.priority"],
+        ["aml vmSize without tier", (g) => onAml(g, { ...aml, vmSize: "NC6" }), "aml.vmSize"],
+        ["aml vmSize of a retired GPU family", (g) => onAml(g, { ...aml, vmSize: "Standard_NC6s_v3" }), "aml.vmSize"],
         [
             "aml workspace without its resource group",
-            (g) => ({ ...g, target: "aml", aml: { subscriptionId: SUB, workspaceName: "mlw-scoring" } }),
+            (g) => onAml(g, { subscriptionId: SUB, workspaceName: "mlw-scoring" }),
             "aml.resourceGroup",
         ],
+        ["aml base stack not a reference", (g) => onAml(g, { ...aml, baseStack: "prod" }), "aml.baseStack"],
+        ["aml environment not an asset", (g) => onAml(g, { ...aml, environment: "sklearn" }), "aml.environment"],
         [
-            "aml base stack not a reference",
-            (g) => ({ ...g, target: "aml", aml: { ...aml, baseStack: "prod" } }),
-            "aml.baseStack",
+            "aml input of a scheme Azure ML does not read",
+            (g) => withWorkload(onAml(g), { inputs: { input: "s3://bucket/data.csv" } }),
+            "workload.inputs.input",
         ],
+        ["aml outputs on a local folder", (g) => ({ ...onAml(g), outputs: scratch.root }), "outputs"],
         ["spec not an object", () => "nightly", "spec"],
     ];
 
@@ -173,70 +234,130 @@ describe("run spec validation (before any stack exists)", function () {
         });
     }
 
+    it("suggests the field a typo meant", () => {
+        const typo = issuesOf({ ...good, keepOnfailure: true }).find((i) => i.field === "keepOnfailure");
+        assert.match(typo?.rule ?? "", /did you mean "keepOnFailure"\?/);
+        const far = issuesOf({ ...good, colour: "blue" }).find((i) => i.field === "colour");
+        assert.match(far?.rule ?? "", /known: series, target/);
+    });
+
     it("reports every problem at once", () => {
-        const issues = runSpecIssues({ series: "Bad_", target: "x", input: "", model: "", timeoutMinutes: -1 });
-        assert.deepEqual(
-            [...new Set(issues.map((i) => i.field))],
-            ["series", "target", "input", "model", "timeoutMinutes"],
-        );
+        const issues = issuesOf({ series: "Bad_", target: "x", workload: { code: "" }, timeoutMinutes: -1, extra: 1 });
+        assert.deepEqual([...new Set(issues.map((i) => i.field))].sort(), [
+            "extra",
+            "series",
+            "target",
+            "timeoutMinutes",
+            "workload.code",
+        ]);
     });
 
     it("never puts a secret value in an error", () => {
-        const err = new ValidationError(runSpecIssues({ ...good, secrets: { token: 123456789 } }));
+        const err = new ValidationError(issuesOf({ ...good, secrets: { token: 123456789 } }));
         assert.deepEqual(err.fields, ["secrets.token"]);
         assert.ok(!err.message.includes("123456789"), err.message);
         assert.match(err.message, /\[secret\]/);
     });
 
     it("says which size to use instead of a retired one", () => {
-        const spec = { ...good, target: "aml" as const, aml: { ...aml, vmSize: "Standard_NC6s_v3" } };
-        const issue = runSpecIssues(spec).find((i) => i.field === "aml.vmSize");
+        const issue = issuesOf(onAml(good, { ...aml, vmSize: "Standard_NC6s_v3" })).find(
+            (i) => i.field === "aml.vmSize",
+        );
         assert.ok(issue, "aml.vmSize is reported");
         assert.match(issue.rule, /retired/);
         assert.match(issue.rule, /Standard_NC24ads_A100_v4|Standard_NC4as_T4_v3/);
     });
 
     it("takes the resource group from the base stack when there is one", () => {
+        const spec = onAml(good, { subscriptionId: SUB, baseStack: "org/customai-platform/dev" });
+        assert.deepEqual(issuesOf(spec), []);
+    });
+
+    it("accepts on aml what only Azure ML reads: URIs, a registered model, a datastore output (running it needs Azure: see test/azure)", () => {
         const spec = {
-            ...good,
-            target: "aml" as const,
-            input: "azureml://datastores/d/paths/x.csv",
-            aml: { subscriptionId: SUB, baseStack: "org/customai-platform/dev" },
+            ...withWorkload(onAml(good), {
+                inputs: { input: "azureml://datastores/d/paths/x.csv", extra: "abfss://c@a.dfs.core.windows.net/p/" },
+                model: "azureml:churn:3",
+            }),
+            outputs: "azureml://datastores/workspaceblobstore/paths/scores/",
         };
-        assert.deepEqual(runSpecIssues(spec), []);
+        assert.deepEqual(issuesOf(spec), []);
     });
 
-    it("accepts a valid aml spec with a remote input (running it needs Azure: see test/azure)", () => {
-        const spec = { ...good, target: "aml" as const, input: "azureml://datastores/d/paths/x.csv", aml };
-        assert.deepEqual(runSpecIssues(spec), []);
+    it("accepts a code folder with the script, arguments and requirements inside it", () => {
+        const code = {
+            dir: scratch.codeDir,
+            script: "pkg/score.py",
+            args: ["--threshold", "0.7"],
+            requirements: path.join(scratch.codeDir, "requirements.txt"),
+        };
+        assert.deepEqual(issuesOf(withWorkload(good, { code })), []);
     });
 
-    it("resolves defaults", () => {
-        const resolved = resolveRunSpec({ ...good, input: "data.csv", target: "aml", aml }, "/base");
-        assert.equal(resolved.input, "/base/data.csv");
+    it("resolves defaults, and the target's section", () => {
+        const resolved = resolveRunSpec(
+            { ...good, workload: { code: "score.py", inputs: { input: "data.csv" } } },
+            SECTIONS,
+            fileCheck("/base", () => "file"),
+        );
+        assert.deepEqual(resolved.workload.code, {
+            script: "/base/score.py",
+            dir: undefined,
+            args: [],
+            requirements: undefined,
+        });
+        assert.deepEqual(resolved.workload.inputs, { input: { kind: "local", path: "/base/data.csv", folder: false } });
+        assert.equal(resolved.workload.model, undefined);
         assert.equal(resolved.keepOnFailure, false);
-        assert.equal(resolved.waitSeconds, 0);
-        assert.equal(resolved.script, DEFAULT_SCRIPT);
         assert.deepEqual(resolved.secrets, {});
-        assert.equal(resolved.outputDir, undefined);
-        assert.equal(resolved.aml?.maxNodes, DEFAULT_AML_MAX_NODES);
-        assert.equal(resolved.aml?.priority, "Dedicated");
-        assert.equal(resolved.aml?.vmSize, "Standard_D4s_v5");
+        assert.deepEqual(resolved.config, {});
+        assert.equal(resolved.outputs, undefined);
+        assert.deepEqual(resolved.section, { python: "python3" }, "the local section's default");
+
+        const onAzure = resolveRunSpec(onAml(good), SECTIONS, fileCheck());
+        const section = onAzure.section as ResolvedAmlSection;
+        assert.equal(section.maxNodes, DEFAULT_AML_MAX_NODES);
+        assert.equal(section.priority, "Dedicated");
+        assert.equal(section.vmSize, "Standard_D4s_v5");
+        assert.equal(section.environment, DEFAULT_AML_ENVIRONMENT);
+    });
+
+    it("classifies data: local files and folders, URIs (a trailing '/' is a folder), registered models", () => {
+        const spec = {
+            ...onAml(good),
+            workload: {
+                code: scratch.script,
+                inputs: { file: scratch.data, folder: scratch.codeDir, uri: "azureml://datastores/d/paths/day/" },
+                model: "azureml:churn@latest",
+            },
+        } as RunSpec;
+        const { inputs, model } = resolveRunSpec(validateRunSpec(spec, SECTIONS), SECTIONS).workload;
+        assert.deepEqual(inputs.file, { kind: "local", path: scratch.data, folder: false });
+        assert.deepEqual(inputs.folder, { kind: "local", path: scratch.codeDir, folder: true });
+        assert.deepEqual(inputs.uri, { kind: "uri", uri: "azureml://datastores/d/paths/day/", folder: true });
+        assert.deepEqual(model, { kind: "asset", ref: "azureml:churn@latest" });
     });
 
     describe("relative paths", () => {
-        const relative = (g: RunSpec): RunSpec => ({ ...g, input: "data.csv", model: "model.json" });
+        const relative = (g: RunSpec): RunSpec => ({
+            ...g,
+            workload: { code: "score.py", inputs: { input: "data.csv" }, model: "model.json" },
+        });
 
         it("are checked from the cwd given, the base resolveRunSpec uses too", () => {
             const base = path.dirname(scratch.data);
             assert.notEqual(process.cwd(), base);
-            assert.deepEqual(runSpecIssues(relative(good), fileExists, base), []);
-            const resolved = resolveRunSpec(validateRunSpec(relative(good), fileExists, base), base);
-            assert.equal(resolved.input, scratch.data);
-            assert.equal(resolved.model, scratch.model);
+            assert.deepEqual(issuesOf(relative(good), base), []);
+            const resolved = resolveRunSpec(
+                validateRunSpec(relative(good), SECTIONS, fileCheck(base)),
+                SECTIONS,
+                fileCheck(base),
+            );
+            assert.deepEqual(resolved.workload.inputs.input, { kind: "local", path: scratch.data, folder: false });
+            assert.deepEqual(resolved.workload.model, { kind: "local", path: scratch.model, folder: false });
             // Without a base they are read from the process's working directory, where they are not.
-            const fields = runSpecIssues(relative(good)).map((i) => i.field);
-            assert.deepEqual(fields, ["input", "model"]);
+            const fields = issuesOf(relative(good)).map((i) => i.field);
+            assert.deepEqual(fields, ["workload.code", "workload.inputs.input", "workload.model"]);
         });
 
         it("are checked by the driver from its cwd option, not the process's", async () => {
@@ -250,7 +371,7 @@ describe("run spec validation (before any stack exists)", function () {
             // The same spec from a driver without the option: the files are missing where it looks.
             await assert.rejects(scratch.driver().run(relative(good)), (err: unknown) => {
                 assert.ok(err instanceof ValidationError, String(err));
-                assert.deepEqual(err.fields, ["input", "model"]);
+                assert.deepEqual(err.fields, ["workload.code", "workload.inputs.input", "workload.model"]);
                 return true;
             });
         });

@@ -8,27 +8,26 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "./engine";
 import { RunPhase } from "./events";
-import { RunTargetName } from "./spec";
 
-/** Directory for records, outputs and series locks. @default - `<project>/.runs` */
-export const DEFAULT_RUNS_DIR = path.join(PROJECT_ROOT, ".runs");
-export const RECORDS_FILE_NAME = "records.jsonl";
-/** Written in place of a secret value. */
+/** Written in place of a secret value in messages and records. */
 export const REDACTION = "[secret]";
 
 export type RunStatus = "succeeded" | "failed" | "aborted";
 
-/** What the job produced. */
+/** What the job produced (see the output contract in spec/workload.ts). */
 export interface RunOutputs {
-    /** Absolute path (local) or URI (aml) of the predictions CSV. */
+    /** The output folder: an absolute path (local) or a URI (Azure ML). */
+    readonly location: string;
+    /** Files the job wrote there, relative to it, when the driver can list them. */
+    readonly files?: readonly string[];
+    /** Absolute path or URI of `predictions.csv`, when the job wrote one. */
     readonly predictionsPath?: string;
-    /** Absolute path or URI of the metrics JSON. */
+    /** Absolute path or URI of `metrics.json`, when the job wrote one. */
     readonly metricsPath?: string;
-    /** Rows scored, as reported by the job. */
+    /** Rows scored: `rows` of the metrics, when the job reported it. */
     readonly rowCount?: number;
-    /** The job's metrics (mean score, positive rate, accuracy...). */
+    /** The job's `metrics.json`, when the driver can read it. */
     readonly metrics?: Readonly<Record<string, unknown>>;
 }
 
@@ -37,7 +36,7 @@ export interface RunRecord {
     /** Unique run id (UUID). */
     readonly id: string;
     readonly series: string;
-    readonly target: RunTargetName;
+    readonly target: string;
     /** Name of the run stack (`<series>-<UTC timestamp>`). */
     readonly stackName: string;
     /** ISO 8601 UTC. */

@@ -10,9 +10,10 @@ import { LocalWorkspaceOptions, PulumiCommand } from "@pulumi/pulumi/automation"
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PulumiCliMissingError } from "../common/errors";
+import { PROJECT_ROOT } from "../common/paths";
 
-/** Root of this package (where package.json is). */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export { PROJECT_ROOT, PulumiCliMissingError };
 
 /** Where scripts/setup-pulumi.mjs puts the CLI, its plugins and (by default) the state. */
 export const PULUMI_DIR = path.join(PROJECT_ROOT, ".pulumi");
@@ -98,17 +99,6 @@ export function engineEnv(settings: EngineSettings = {}): Record<string, string>
         PULUMI_SKIP_CONFIRMATIONS: "true",
         ...(settings.env ?? {}),
     };
-}
-
-/** Thrown when the CLI is missing; says how to get it. */
-export class PulumiCliMissingError extends Error {
-    constructor(root: string, cause: unknown) {
-        super(
-            `Pulumi CLI not found in ${path.join(root, "bin")}: run \`npm run setup:pulumi\` ` +
-                `(${cause instanceof Error ? cause.message : String(cause)})`,
-        );
-        this.name = "PulumiCliMissingError";
-    }
 }
 
 /** The project's CLI (never one from PATH that happens to be a different version). */

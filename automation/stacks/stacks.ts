@@ -5,7 +5,7 @@
  */
 import { LocalWorkspace, LocalWorkspaceOptions, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { isRunStackOf, parseRunStackName, RUN_PROJECT } from "./run-names";
-import { RetryOptions, withRetry } from "./retry";
+import { RetryOptions, withRetry } from "../common/retry";
 
 /**
  * A workspace of the run project in `workDir`. Programs are inline: `program` is the one stacks created in it

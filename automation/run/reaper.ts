@@ -8,20 +8,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { EngineSettings, workspaceOptions } from "./engine";
+import { DEFAULT_REAP_AGE_MINUTES } from "../common/limits";
+import { removeRunDirs, runPaths } from "../common/paths";
+import { RetryPolicy } from "../common/retry";
+import { EngineSettings, workspaceOptions } from "../stacks/engine";
+import { parseRunStackName } from "../stacks/run-names";
+import { disposeStack, listRunStacks, runProjectWorkspace } from "../stacks/stacks";
 import { unmarkKept } from "./kept-stacks";
-import { RetryPolicy } from "./retry";
-import { removeRunDirs, runPaths } from "./runner";
-import { parseRunStackName } from "./run-names";
 import { summarizeError } from "./run-state";
 import { acquireSeriesLock, SeriesBusyError } from "./series-lock";
-import { disposeStack, listRunStacks, runProjectWorkspace } from "./stacks";
 
-/**
- * Default age past which a run stack is reaped: the longest job timeout (24 h)
- * plus an hour, so even a run whose lock file was lost is never reaped live.
- */
-export const DEFAULT_REAP_AGE_MINUTES = 25 * 60;
+export { DEFAULT_REAP_AGE_MINUTES };
 
 export interface ReapOptions {
     /** Optional. Reap stacks started before this instant. @default - now minus DEFAULT_REAP_AGE_MINUTES */

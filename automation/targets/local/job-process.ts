@@ -5,7 +5,7 @@
  * a destroyed work directory is never still in use.
  */
 import { spawn } from "node:child_process";
-import { lineSplitter } from "./events";
+import { lineSplitter } from "../../common/events";
 
 /** How long a job may take to stop after SIGTERM before it is killed. @default 5000 */
 export const DEFAULT_KILL_GRACE_MS = 5000;

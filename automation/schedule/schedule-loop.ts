@@ -3,10 +3,10 @@
  * bookkeeping and the decision to start or skip each tick's run.
  */
 import { Cron } from "croner";
-import { RunRecord } from "./records";
-import { summarizeError } from "./run-state";
+import { RunRecord } from "../common/records";
+import { summarizeError } from "../run/run-state";
+import { RunSpec } from "../targets";
 import type { ScheduleOptions, ScheduleResult, ScheduleStopReason, SpecFactory, TickEvent } from "./scheduler";
-import { RunSpec } from "./spec";
 
 type StopFn = (reason: ScheduleStopReason) => void;
 

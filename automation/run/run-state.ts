@@ -2,11 +2,13 @@
  * Bookkeeping of one run: phase timings and events, redacted engine output,
  * and short error summaries. Kept apart from the runner's control flow.
  */
-import { classifyAzureError } from "./azure/errors";
 import { Stack } from "@pulumi/pulumi/automation";
-import { lineSplitter, RunEvent, RunEvents, RunListener, RunPhase } from "./events";
-import { redact } from "./records";
-import { RetryOptions, RetryPolicy } from "./retry";
+import { lineSplitter, RunEvent, RunEvents, RunListener, RunPhase } from "../common/events";
+import { redact } from "../common/records";
+import { errorMessage } from "../common/errors";
+import { RetryOptions, RetryPolicy } from "../common/retry";
+
+export { errorMessage, summarizeError } from "../common/errors";
 
 /** Engine output callbacks of one command. */
 export interface EngineOutput {
@@ -97,35 +99,4 @@ export class RunState {
                 this.emit({ type: "retry", phase, attempt, delayMs, error: redact(errorMessage(err), this.secrets) }),
         };
     }
-}
-
-export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** Wrapper lines the Automation API puts around the CLI's own output. */
-const NOISE =
-    /^(code: -?\d+|stdout:|stderr:|stderr: Command failed with exit code \d+: .*|Updating \(.*\):|Destroying \(.*\):)$/;
-
-/**
- * One line for a record: the CLI's `error:` lines when there are any (its
- * stderr can be pages long), else the first meaningful lines. Pure.
- */
-export function summarizeError(err: unknown): string {
-    const lines = errorMessage(err)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l.length > 0 && !NOISE.test(l));
-    const errors = lines.filter((l) => /^error:/i.test(l));
-    const summary = (errors.length > 0 ? errors.slice(0, 3) : lines.slice(0, 4)).join(" | ");
-    return azureLimitSummary(summary) ?? summary;
-}
-
-/**
- * Quota and capacity refusals reach us as provider text such as
- * `Code="OperationNotAllowed" Message="… Current Limit: 0, Current Usage: 0, Additional Required: 4"`;
- * they get the readable form (numbers and what to do) instead. Pure.
- */
-export function azureLimitSummary(text: string): string | undefined {
-    const code = /Code="?([A-Za-z]+)"?/.exec(text)?.[1];
-    const classified = classifyAzureError({ code, message: text });
-    return classified.kind === "quota" || classified.kind === "capacity" ? classified.summary : undefined;
 }

@@ -5,7 +5,7 @@
  * (retrying them only burns time and, on Azure, throttling budget).
  */
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
-import { ValidationError } from "../components/common/validation";
+import { ValidationError } from "../../components/common/validation";
 
 export interface RetryPolicy {
     /** Optional. Attempts in total, the first included. @default 4 */

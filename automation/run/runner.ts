@@ -11,75 +11,48 @@ import { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EngineSettings, workspaceOptions } from "./engine";
-import { JobStatus, RunListener } from "./events";
+import { JobStatus, RunListener } from "../common/events";
+import { removeRunDirs, RunPaths, runPaths } from "../common/paths";
+import { appendRecord, redact, RunOutputs, RunRecord, RunStatus } from "../common/records";
+import { RetryPolicy, withRetry } from "../common/retry";
+import { fileCheck, resolveRunSpec, ResolvedRunSpec, validateRunSpec } from "../spec";
+import { EngineSettings, workspaceOptions } from "../stacks/engine";
+import { runStackName } from "../stacks/run-names";
+import { disposeStack, recoverSeries, runProjectWorkspace } from "../stacks/stacks";
+import { RunSpec, specSections, TargetContext, TargetRegistry, targetRegistry } from "../targets";
 import { isKept, markKept } from "./kept-stacks";
-import { appendRecord, DEFAULT_RUNS_DIR, RECORDS_FILE_NAME, redact, RunOutputs, RunRecord, RunStatus } from "./records";
-import { RetryPolicy, withRetry } from "./retry";
-import { runStackName } from "./run-names";
 import { RunAbortedError, RunState, summarizeError } from "./run-state";
-import { DEFAULT_PYTHON } from "./sample/sample";
 import { acquireSeriesLock, HeldSeriesLock } from "./series-lock";
-import { fileExists, resolveRunSpec, ResolvedRunSpec, RunSpec, validateRunSpec } from "./spec";
-import { disposeStack, recoverSeries, runProjectWorkspace } from "./stacks";
-import { RunTargetOverrides, TargetContext, targetFor } from "./targets";
 
 export { RunAbortedError } from "./run-state";
 
 export interface RunnerOptions {
-    /** Optional. Backend, passphrase and CLI location. @default - the defaults of engine.ts */
+    /** Optional. Backend, passphrase and CLI location. @default - the defaults of stacks/engine.ts */
     readonly engine?: EngineSettings;
     /** Optional. Directory for records, outputs, work directories and locks. @default - `<project>/.runs` */
     readonly runsDir?: string;
     /** Optional. Records file. @default - `<runsDir>/records.jsonl` */
     readonly recordsFile?: string;
-    /** Optional. Python for local jobs. @default "python3" */
-    readonly python?: string;
     /** Optional. Retries of engine operations on transient errors. @default DEFAULT_RETRY_POLICY */
     readonly retry?: RetryPolicy;
     /** Optional. Base of relative paths in the spec. @default - process.cwd() */
     readonly cwd?: string;
     /**
-     * Optional. Target implementations that replace the built-in ones for the
-     * spec's `target` name, so embedders (and benchmarks) can run their own
-     * program, job and collection on the driver's stack lifecycle. The spec is
-     * still validated as usual, so the key must be a valid target name.
-     * @default - the built-in targets (`targetFor`)
+     * Optional. Targets added to the built-in ones, or replacing one of the
+     * same name, so embedders (and benchmarks) can run their own program, job
+     * and collection on the driver's stack lifecycle. Each key is the
+     * target's `name`; its spec section is validated like a built-in one's.
+     * @default - the built-in targets (BUILT_IN_TARGETS)
      */
-    readonly targets?: RunTargetOverrides;
+    readonly targets?: TargetRegistry;
     /** Optional. Aborts the run; the stack is still destroyed. @default - never aborted */
     readonly signal?: AbortSignal;
     /** Optional. Receives the run's events. @default - none */
     readonly onEvent?: RunListener;
 }
 
-/** Where a driver keeps its files. */
-export interface RunPaths {
-    readonly runsDir: string;
-    readonly recordsFile: string;
-    readonly locksDir: string;
-    readonly keptDir: string;
-    /** Work directories of local run stacks: `<workRoot>/<stack name>`. */
-    readonly workRoot: string;
-    /** Default outputs: `<outputsRoot>/<stack name>`. */
-    readonly outputsRoot: string;
-    /** Pulumi workspace files (Pulumi.yaml, stack config) of each run: `<workspacesRoot>/<stack name>`. */
-    readonly workspacesRoot: string;
-}
-
-/** The paths for the given options. Pure. */
-export function runPaths(options: Pick<RunnerOptions, "runsDir" | "recordsFile"> = {}): RunPaths {
-    const runsDir = path.resolve(options.runsDir ?? DEFAULT_RUNS_DIR);
-    return {
-        runsDir,
-        recordsFile: path.resolve(options.recordsFile ?? path.join(runsDir, RECORDS_FILE_NAME)),
-        locksDir: path.join(runsDir, "locks"),
-        keptDir: path.join(runsDir, "kept"),
-        workRoot: path.join(runsDir, "work"),
-        outputsRoot: path.join(runsDir, "outputs"),
-        workspacesRoot: path.join(runsDir, "workspaces"),
-    };
-}
+export { runPaths };
+export type { RunPaths };
 
 /** Raised inside the run when the job ends in anything but success. */
 class JobFailedError extends Error {
@@ -99,9 +72,11 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     const startedAt = new Date();
     const validateStarted = Date.now();
     // One base for both, so validation checks the files the run will read.
-    const cwd = options.cwd ?? process.cwd();
-    const spec = resolveRunSpec(validateRunSpec(input, fileExists, cwd), cwd);
-    const target = targetFor(spec.target, options.targets);
+    const files = fileCheck(options.cwd);
+    const registry = targetRegistry(options.targets);
+    const sections = specSections(registry);
+    const spec = resolveRunSpec(validateRunSpec(input, sections, files), sections, files);
+    const target = registry[spec.target];
     const state = new RunState(runId, spec.series, options.onEvent, Object.values(spec.secrets));
     // Reported once the series is known to be valid, so listeners never see events of a rejected spec.
     state.phases.validate = Date.now() - validateStarted;
@@ -116,8 +91,7 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
         stackName,
         spec,
         workDir: path.join(paths.workRoot, stackName),
-        outputDir: spec.outputDir ?? path.join(paths.outputsRoot, stackName),
-        python: options.python ?? DEFAULT_PYTHON,
+        localOutputDir: path.join(paths.outputsRoot, stackName),
         signal,
         onStatus: (status, detail) =>
             state.emit({ type: "job-status", status, detail: detail && redact(detail, state.secrets) }),
@@ -173,7 +147,10 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     } catch (err) {
         status = signal.aborted ? "aborted" : "failed";
         // An abort surfaces as whatever the interrupted step threw; the record says what happened instead.
-        const message = signal.aborted ? `run aborted during ${state.current ?? "validate"}` : summarizeError(err);
+        const summary = summarizeError(err);
+        const message = signal.aborted
+            ? `run aborted during ${state.current ?? "validate"}`
+            : (target.explainError?.(summary) ?? summary);
         error = redact(message, state.secrets);
     } finally {
         kept = await cleanUp(state, spec, ctx, paths, status, options);
@@ -200,16 +177,6 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     };
     await appendRecord(paths.recordsFile, record, state.secrets);
     return record;
-}
-
-/**
- * Removes the local directories of a run stack that is gone: its workspace
- * files and (local target) its work directory, which an update interrupted
- * before saving state may have left untracked.
- */
-export async function removeRunDirs(paths: RunPaths, stackName: string): Promise<void> {
-    await fs.promises.rm(path.join(paths.workspacesRoot, stackName), { recursive: true, force: true });
-    await fs.promises.rm(path.join(paths.workRoot, stackName), { recursive: true, force: true });
 }
 
 /** Sets plain config and secrets (encrypted by the stack's secrets provider). */

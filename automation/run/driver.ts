@@ -5,12 +5,15 @@
  * every run's events out to its listeners.
  */
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { EngineSettings, pulumiCommand } from "./engine";
-import { RunEvents, RunListener } from "./events";
-import { RunRecord } from "./records";
-import { runBatch, RunnerOptions, runPaths, RunPaths } from "./runner";
+import { RunEvents, RunListener } from "../common/events";
+import { RunPaths, runPaths } from "../common/paths";
+import { RunRecord } from "../common/records";
+import { ValidationIssue } from "../../components/common/validation";
+import { fileCheck, runSpecIssues, SpecSections } from "../spec";
+import { EngineSettings, pulumiCommand } from "../stacks/engine";
+import { RunSpec, specSections, targetRegistry } from "../targets";
+import { runBatch, RunnerOptions } from "./runner";
 import { SeriesQueue } from "./series-queue";
-import { fileExists, RunSpec, runSpecIssues } from "./spec";
 
 /** Settings shared by every run of a driver (see RunnerOptions for each default). */
 export type DriverOptions = Omit<RunnerOptions, "signal" | "onEvent">;
@@ -33,7 +36,12 @@ export class Driver {
      */
     private command?: Promise<PulumiCommand>;
 
-    constructor(private readonly options: DriverOptions = {}) {}
+    /** The spec sections of this driver's targets (built-in, plus `options.targets`). */
+    private readonly sections: SpecSections;
+
+    constructor(private readonly options: DriverOptions = {}) {
+        this.sections = specSections(targetRegistry(options.targets));
+    }
 
     /** Where this driver keeps records, outputs and locks. */
     get paths(): RunPaths {
@@ -52,6 +60,14 @@ export class Driver {
      */
     isBusy(series: string): boolean {
         return this.queue.isActive(series);
+    }
+
+    /**
+     * Every problem with `spec` for this driver's targets, each naming its
+     * field; empty when it can run. Starts no process.
+     */
+    specIssues(spec: unknown): ValidationIssue[] {
+        return runSpecIssues(spec, this.sections, fileCheck(this.options.cwd));
     }
 
     /**
@@ -83,7 +99,7 @@ export class Driver {
      */
     private async engineFor(spec: RunSpec): Promise<EngineSettings | undefined> {
         const engine = this.options.engine;
-        if (engine?.pulumiCommand || runSpecIssues(spec, fileExists, this.options.cwd).length > 0) return engine;
+        if (engine?.pulumiCommand || this.specIssues(spec).length > 0) return engine;
         this.command ??= pulumiCommand(engine);
         try {
             return { ...engine, pulumiCommand: await this.command };

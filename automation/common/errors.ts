@@ -1,0 +1,37 @@
+/**
+ * Errors as the driver reports them: one-line summaries of engine failures
+ * for records and progress, and the error of a missing Pulumi CLI. Pure and
+ * light, so the command line can load it without the engine.
+ */
+import * as path from "node:path";
+
+/** The message of anything thrown. */
+export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Wrapper lines the Automation API puts around the CLI's own output. */
+const NOISE =
+    /^(code: -?\d+|stdout:|stderr:|stderr: Command failed with exit code \d+: .*|Updating \(.*\):|Destroying \(.*\):)$/;
+
+/**
+ * One line for a record: the CLI's `error:` lines when there are any (its
+ * stderr can be pages long), else the first meaningful lines. Pure.
+ */
+export function summarizeError(err: unknown): string {
+    const lines = errorMessage(err)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0 && !NOISE.test(l));
+    const errors = lines.filter((l) => /^error:/i.test(l));
+    return (errors.length > 0 ? errors.slice(0, 3) : lines.slice(0, 4)).join(" | ");
+}
+
+/** Thrown when the CLI is missing; says how to get it. */
+export class PulumiCliMissingError extends Error {
+    constructor(root: string, cause: unknown) {
+        super(
+            `Pulumi CLI not found in ${path.join(root, "bin")}: run \`npm run setup:pulumi\` ` +
+                `(${cause instanceof Error ? cause.message : String(cause)})`,
+        );
+        this.name = "PulumiCliMissingError";
+    }
+}

@@ -1,0 +1,228 @@
+/**
+ * The `aml` run stack's program: an AmlCompute cluster (0 nodes when idle)
+ * and one Command job in the workspace of a base stack (read through the
+ * platform contract), or of a workspace named in the spec.
+ *
+ * Local parts of the workload (the script or code folder, a requirements
+ * file, a local model, local inputs) reach the job as blobs uploaded by the
+ * run stack (BlobFiles, Entra auth) into a container of the workspace's
+ * storage account, passed as `uri_file`/`uri_folder` inputs; code goes in as
+ * an input rather than a code asset because a code asset needs the same
+ * upload plus an immutable, versioned registration that outlives the run.
+ * URIs are passed as written, a registered model as a `custom_model` input.
+ * Outputs go to a datastore folder, `batch-runs/<series>/<stack>/` of the
+ * default datastore unless the spec names one; it outlives the stack.
+ *
+ * The job accesses data as the submitting identity (`UserIdentity`) by
+ * default, so the run stack needs no role assignment of its own: the identity
+ * the driver runs as must be able to read and write the storage account.
+ * Secrets of the spec are not passed to the job: AML job environment
+ * variables are visible to anyone who can read the job.
+ */
+import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { CommandJob, ComputeCluster, DEFAULT_DATASTORE, JobDataArgs, readPlatformStack } from "../../../components/aml";
+import { BlobFiles, folderFiles } from "../../azure/blob-files";
+import { configEnvironment, DataRef, scriptArguments } from "../../spec";
+import { TargetContext } from "../types";
+import { ResolvedAmlSection } from "./spec";
+
+export type AmlContext = TargetContext<ResolvedAmlSection>;
+
+export const DEFAULT_UPLOAD_CONTAINER = "data";
+export const RUN_FOLDER = "batch-runs";
+/** AML refuses job limits under a minute; shorter spec timeouts are enforced by the driver's wait. */
+const MIN_JOB_TIMEOUT_SECONDS = 60;
+
+/** Settings of the target that are not part of a run spec (tests, non-default workspaces). */
+export interface AmlProgramOptions {
+    /** Optional. Container of the workspace's storage account for uploaded code and data. @default "data" */
+    readonly uploadContainer?: string;
+    /** Optional. Datastore for outputs when the spec names none. @default "workspaceblobstore" */
+    readonly outputDatastore?: string;
+    /** Optional. Identity the job reads and writes data with. @default "UserIdentity" */
+    readonly jobIdentity?: "UserIdentity" | "Managed";
+}
+
+/** The run's folder inside a datastore or the upload container. Pure. */
+export function runFolder(ctx: Pick<AmlContext, "stackName" | "spec">): string {
+    return `${RUN_FOLDER}/${ctx.spec.series}/${ctx.stackName}/`;
+}
+
+/** Where the job writes: the spec's datastore folder, or the run's folder of the default datastore. Pure. */
+export function outputUri(ctx: Pick<AmlContext, "stackName" | "spec">, datastore = DEFAULT_DATASTORE): string {
+    return ctx.spec.outputs ?? `azureml://datastores/${datastore}/paths/${runFolder(ctx)}`;
+}
+
+/** One shell word: left bare when safe, else single-quoted. Pure. */
+export function shellQuote(word: string): string {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
+/**
+ * The job's command line: requirements first, then the script under the
+ * workload contract, with data as `${{inputs.<name>}}` placeholders. Pure.
+ */
+export function amlCommand(ctx: Pick<AmlContext, "spec">): string {
+    const { code, inputs, model } = ctx.spec.workload;
+    const script = code.dir
+        ? `\${{inputs.code}}/${path.relative(code.dir, code.script).split(path.sep).join("/")}`
+        : "${{inputs.script}}";
+    const args = scriptArguments(code, {
+        model: model && "${{inputs.model}}",
+        inputs: Object.fromEntries(Object.keys(inputs).map((name) => [name, `\${{inputs.${name}}}`])),
+        outputDir: "${{outputs.scores}}",
+    }).map((a) => (a.startsWith("${{") ? a : shellQuote(a)));
+    const steps = [
+        ...(code.requirements ? ["pip install -r ${{inputs.requirements}}"] : []),
+        // The code folder on the import path, as the local target does.
+        ...(code.dir ? ["export PYTHONPATH=${{inputs.code}}:$PYTHONPATH"] : []),
+        ["python", script, ...args].join(" "),
+    ];
+    return steps.join(" && ");
+}
+
+/** The base stack or workspace the run stack builds on. */
+interface Workspace {
+    readonly resourceGroupName: pulumi.Output<string>;
+    readonly workspaceName: pulumi.Output<string>;
+    readonly location?: pulumi.Output<string | undefined>;
+    readonly blobEndpoint: pulumi.Output<string>;
+}
+
+/** Reads the workspace from the base stack (the platform contract), or from ARM when the spec names it. */
+function readWorkspace(aml: ResolvedAmlSection): Workspace {
+    if (aml.baseStack) return readPlatformStack(aml.baseStack);
+    // The spec validation requires both when there is no base stack.
+    const workspaceName = aml.workspaceName!;
+    const resourceGroupName = aml.resourceGroup!;
+    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName, workspaceName });
+    return {
+        resourceGroupName: pulumi.output(resourceGroupName),
+        workspaceName: pulumi.output(workspaceName),
+        location: ws.apply((w) => w.location),
+        // The workspace names its storage account by ARM id; the account name is its last segment.
+        blobEndpoint: ws
+            .apply((w) => w.storageAccount)
+            .apply((id) => {
+                if (!id) throw new Error(`workspace ${workspaceName} reports no storage account`);
+                return `https://${id.split("/").pop()}.blob.core.windows.net/`;
+            }),
+    };
+}
+
+/** Local files of the workload by blob name; data refs become blob names below `inputs/`. */
+function uploads(ctx: AmlContext): Record<string, string> {
+    const { code, inputs, model } = ctx.spec.workload;
+    const files: Record<string, string> = {};
+    if (code.dir) Object.assign(files, folderFiles(code.dir, "code"));
+    else files[`script/${path.basename(code.script)}`] = code.script;
+    if (code.requirements) files[`requirements/${path.basename(code.requirements)}`] = code.requirements;
+    const add = (name: string, ref: DataRef | undefined) => {
+        if (ref?.kind !== "local") return;
+        if (ref.folder) Object.assign(files, folderFiles(ref.path, `data/${name}`));
+        else files[`data/${name}/${path.basename(ref.path)}`] = ref.path;
+    };
+    add("model", model);
+    for (const [name, ref] of Object.entries(inputs)) add(name, ref);
+    return files;
+}
+
+/** The run stack's program; see the module comment. */
+export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pulumi.automation.PulumiFn {
+    const { spec } = ctx;
+    const aml = spec.section;
+    return async () => {
+        const ws = readWorkspace(aml);
+        const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
+        const files = new BlobFiles("inputs", {
+            blobEndpoint: ws.blobEndpoint,
+            container: options.uploadContainer ?? DEFAULT_UPLOAD_CONTAINER,
+            prefix: `${runFolder(ctx)}inputs`,
+            files: uploads(ctx),
+        });
+        const uploaded = (blob: string) => files.urls.apply((u) => u[blob]);
+        const data = (name: string, ref: DataRef): JobDataArgs => {
+            switch (ref.kind) {
+                case "asset":
+                    return { path: ref.ref, type: "custom_model" };
+                case "uri":
+                    return { path: ref.uri, type: ref.folder ? "uri_folder" : "uri_file", mode: "Download" };
+                case "local":
+                    return ref.folder
+                        ? { path: files.folderUrl(`data/${name}`), type: "uri_folder", mode: "Download" }
+                        : {
+                              path: uploaded(`data/${name}/${path.basename(ref.path)}`),
+                              type: "uri_file",
+                              mode: "Download",
+                          };
+            }
+        };
+        const { code, inputs, model } = spec.workload;
+        const jobInputs: Record<string, JobDataArgs> = {
+            ...(code.dir
+                ? { code: { path: files.folderUrl("code"), type: "uri_folder", mode: "Download" } }
+                : {
+                      script: {
+                          path: uploaded(`script/${path.basename(code.script)}`),
+                          type: "uri_file",
+                          mode: "Download",
+                      },
+                  }),
+            ...(code.requirements
+                ? {
+                      requirements: {
+                          path: uploaded(`requirements/${path.basename(code.requirements)}`),
+                          type: "uri_file",
+                          mode: "Download",
+                      },
+                  }
+                : {}),
+            ...(model ? { model: data("model", model) } : {}),
+            ...Object.fromEntries(Object.entries(inputs).map(([name, ref]) => [name, data(name, ref)])),
+        };
+
+        const cluster = new ComputeCluster("score", {
+            resourceGroupName: ws.resourceGroupName,
+            workspaceName: ws.workspaceName,
+            location: ws.location as pulumi.Output<string> | undefined,
+            vmSize: aml.vmSize,
+            vmPriority: aml.priority,
+            minNodes: 0,
+            maxNodes: aml.maxNodes,
+            tags,
+        });
+        const scores = outputUri(ctx, options.outputDatastore);
+        const job = new CommandJob(
+            "score",
+            {
+                resourceGroupName: ws.resourceGroupName,
+                workspaceName: ws.workspaceName,
+                computeId: cluster.clusterId,
+                environmentId: aml.environment,
+                command: amlCommand(ctx),
+                distribution: "None",
+                instanceCount: 1,
+                clusterMaxNodes: cluster.maxNodes,
+                inputs: jobInputs,
+                outputs: { scores: { path: scores, type: "uri_folder", mode: "ReadWriteMount" } },
+                environmentVariables: configEnvironment(spec.config),
+                experimentName: `customai-${spec.series}`,
+                timeoutSeconds: Math.max(MIN_JOB_TIMEOUT_SECONDS, Math.ceil(spec.timeoutMinutes * 60)),
+                identity: options.jobIdentity ?? "UserIdentity",
+                tags,
+            },
+            { dependsOn: [files] },
+        );
+
+        return {
+            jobName: job.jobName,
+            jobId: job.job.id,
+            clusterName: cluster.clusterName,
+            workspaceName: ws.workspaceName,
+            resourceGroupName: ws.resourceGroupName,
+            outputUri: scores,
+        };
+    };
+}
