@@ -3,7 +3,16 @@
  * today, and where its program lives. The root program and `--help` output
  * read this list; it is the one place a new path is registered.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type { ConfigSpec } from "../components/common";
+import type { PathProgram } from "./shared";
+
+/** What a path's `program.ts` exports. */
+export interface PathModule {
+    /** The program: the stack's outputs once its resources are declared. */
+    readonly program: PathProgram;
+    /** Its config keys (type, default, description): the source of its Pulumi.yaml config and README table. */
+    readonly CONFIG_SPEC: ConfigSpec;
+}
 
 export interface PathEntry {
     /** Path id as the learning material numbers it, e.g. `2-2`. */
@@ -13,12 +22,9 @@ export interface PathEntry {
     readonly replaces: string;
     /** What the program deploys today. */
     readonly buildsOn: string;
-    /** Loads the program; absent while the path is not built yet. */
-    readonly load?: () => Promise<() => Promise<Record<string, unknown>>>;
+    /** Loads the program module; absent while the path is not built yet. */
+    readonly load?: () => Promise<PathModule>;
 }
-
-type Outputs = Record<string, pulumi.Output<unknown> | unknown>;
-const program = (load: () => Promise<{ program: () => Promise<Outputs> }>) => async () => (await load()).program;
 
 export const PATHS: readonly PathEntry[] = [
     {
@@ -27,21 +33,21 @@ export const PATHS: readonly PathEntry[] = [
         replaces: "the workspace, storage and registry each 2018 path created for itself",
         buildsOn:
             "resource group, Log Analytics + Application Insights, storage, Key Vault, container registry, Azure ML workspace",
-        load: program(() => import("./platform/program")),
+        load: () => import("./platform/program"),
     },
     {
         id: "1-1",
         title: "Single-node experimentation",
         replaces: "Data Science VM on NC-series GPUs",
         buildsOn: "Ubuntu Data Science VM, SSH keys, NSG limited to your CIDRs, auto-shutdown, optional Spot",
-        load: program(() => import("./1-1/program")),
+        load: () => import("./1-1/program"),
     },
     {
         id: "1-2",
         title: "Multi-node training",
         replaces: "Batch AI clusters",
         buildsOn: "Azure ML workspace + AmlCompute cluster (min 0 nodes, Spot or dedicated)",
-        load: program(() => import("./1-2/program")),
+        load: () => import("./1-2/program"),
     },
     {
         id: "2-1",

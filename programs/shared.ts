@@ -1,10 +1,28 @@
 /**
  * What every path program shares: the config keys that place and tag a
- * deployment, and the resource group built from them.
+ * deployment, the resource group built from them, the keys of the Azure ML
+ * platform some paths create, and the options the root program passes.
  */
 import * as resources from "@pulumi/azure-native/resources";
-import { configChecks, NameParts, resourceName, standardTags } from "../components/common";
-import { MlPlatform } from "../components/aml";
+import { MlPlatform, MlPlatformArgs } from "../components/aml";
+import {
+    ConfigSpec,
+    configChecks,
+    NameParts,
+    resourceName,
+    Settings,
+    standardTags,
+    ValidationIssue,
+} from "../components/common";
+
+/** How a path program is run: by its own project, or by the root program (whose `path` key it must accept). */
+export interface ProgramOptions {
+    /** Optional. Keys of the program's namespace that belong to whoever runs it. @default [] */
+    readonly otherKeys?: readonly string[];
+}
+
+/** A path program: the stack's outputs once its resources are declared. */
+export type PathProgram = (options?: ProgramOptions) => Promise<Record<string, unknown>>;
 
 /** The keys every program reads; spread into a program's CONFIG_SPEC. */
 export function baseConfigSpec(defaultWorkload: string) {
@@ -39,33 +57,37 @@ export function platformConfigSpec() {
             default: false,
             description:
                 "Close public endpoints (storage, vault, registry, workspace, node IPs); needs private access.",
+            arg: "networkIsolation",
         },
         registry: {
             type: "boolean",
             default: true,
             description: "Create a container registry for environment images.",
+            arg: "registry",
         },
         logRetentionDays: {
             type: "integer",
             default: 30,
             description: "Days Log Analytics keeps data (30-730).",
-            check: configChecks.intRange(30, 730),
+            arg: "logRetentionDays",
         },
         logDailyQuotaGb: {
             type: "number",
             description: "Daily Log Analytics ingestion cap in GB (unset: no cap).",
-            check: (v: number) => (Number.isFinite(v) && v > 0 ? undefined : "a positive number"),
+            arg: "logDailyQuotaGb",
         },
         purgeProtection: {
             type: "boolean",
             default: true,
             description: "Key Vault purge protection; cannot be turned off once on.",
+            arg: "purgeProtection",
         },
         dataScientistPrincipalIds: {
             type: "string[]",
             default: [] as string[],
-            description: "Entra object ids of users given AzureML Data Scientist and blob read/write.",
-            check: configChecks.guidList,
+            description: "Entra object ids of people given AzureML Data Scientist and blob read/write.",
+            hint: "your object id: az ad signed-in-user show --query id -o tsv",
+            arg: "dataScientistPrincipalIds",
         },
     } as const;
 }
@@ -83,14 +105,15 @@ export interface PathBase {
     readonly resourceGroup: resources.ResourceGroup;
 }
 
+/** The standard tags of a path's resources, from its config. Pure. */
+export function pathTags(path: string, config: BaseConfig): Record<string, string> {
+    return standardTags({ path, environment: config.environment, extra: config.tags as Record<string, string> });
+}
+
 /** The standard tags and the path's resource group `rg-<workload>-<environment>`. */
 export function createPathBase(path: string, config: BaseConfig): PathBase {
     const parts = { workload: config.workload, environment: config.environment };
-    const tags = standardTags({
-        path,
-        environment: config.environment,
-        extra: config.tags as Record<string, string>,
-    });
+    const tags = pathTags(path, config);
     const resourceGroup = new resources.ResourceGroup("rg", {
         resourceGroupName: resourceName("resourceGroup", parts),
         location: config.location,
@@ -109,17 +132,41 @@ export interface PlatformConfig {
     readonly dataScientistPrincipalIds: string[];
 }
 
-/** The MlPlatform of a path, in the path's resource group, configured by `platformConfigSpec()` keys. */
-export function createPlatform(name: string, base: PathBase, config: PlatformConfig): MlPlatform {
-    return new MlPlatform(name, {
-        resourceGroupName: base.resourceGroup.name,
-        location: base.resourceGroup.location,
-        tags: base.tags,
+/** The MlPlatform settings a path's config asks for (the program adds where it goes). Pure. */
+export function platformSettings(tags: Record<string, string>, config: PlatformConfig): Settings<MlPlatformArgs> {
+    return {
+        tags,
         networkIsolation: config.networkIsolation,
         registry: config.registry,
         logRetentionDays: config.logRetentionDays,
         logDailyQuotaGb: config.logDailyQuotaGb,
         purgeProtection: config.purgeProtection,
         dataScientistPrincipalIds: config.dataScientistPrincipalIds,
+    };
+}
+
+/** The MlPlatform of a path, in the path's resource group, configured by `platformConfigSpec()` keys. */
+export function createPlatform(name: string, base: PathBase, config: PlatformConfig): MlPlatform {
+    return new MlPlatform(name, {
+        ...platformSettings(base.tags, config),
+        resourceGroupName: base.resourceGroup.name,
+        location: base.resourceGroup.location,
     });
+}
+
+/**
+ * Issues for keys set to something other than their default although
+ * `condition` makes them meaningless (a value equal to the default is what
+ * the program would use anyway, and may come from the project's defaults).
+ * Pure.
+ */
+export function unusedKeyIssues(
+    values: Readonly<Record<string, unknown>>,
+    spec: ConfigSpec,
+    keys: readonly string[],
+    why: string,
+): ValidationIssue[] {
+    return keys
+        .filter((key) => values[key] !== undefined && JSON.stringify(values[key]) !== JSON.stringify(spec[key].default))
+        .map((key) => ({ field: key, rule: `only used ${why}`, value: values[key] }));
 }

@@ -83,6 +83,9 @@ export interface CommandJobArgs {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** The job's settings, without the workspace and compute it runs in: what `validateCommandJobArgs` checks. */
+export type CommandJobSettings = Omit<CommandJobArgs, "resourceGroupName" | "workspaceName" | "computeId">;
+
 const DATA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REFERENCE = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_]+)\s*\}\}/g;
 
@@ -135,7 +138,7 @@ export interface ResolvedCommandJobArgs {
     readonly identity: "Managed" | "UserIdentity";
 }
 
-export function resolveCommandJobArgs(args: CommandJobArgs): ResolvedCommandJobArgs {
+export function resolveCommandJobArgs(args: CommandJobSettings): ResolvedCommandJobArgs {
     return {
         distribution: args.distribution ?? "PyTorch",
         instanceCount: args.instanceCount ?? DEFAULT_INSTANCE_COUNT,
@@ -146,7 +149,7 @@ export function resolveCommandJobArgs(args: CommandJobArgs): ResolvedCommandJobA
     };
 }
 
-export function validateCommandJobArgs(args: CommandJobArgs): ResolvedCommandJobArgs {
+export function validateCommandJobArgs(args: CommandJobSettings): ResolvedCommandJobArgs {
     const r = resolveCommandJobArgs(args);
     const v = new Validator("CommandJob");
     const instances = r.instanceCount;

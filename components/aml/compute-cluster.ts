@@ -47,6 +47,9 @@ export interface ComputeClusterArgs extends Omit<CommonArgs, "diagnostics"> {
     readonly managedIdentities?: ManagedIdentities;
 }
 
+/** The cluster's settings, without its workspace: what `validateComputeClusterArgs` checks. */
+export type ComputeClusterSettings = Omit<ComputeClusterArgs, "resourceGroupName" | "workspaceName">;
+
 export interface ResolvedComputeClusterArgs {
     readonly vmSize: string;
     readonly vmPriority: VmPriority;
@@ -56,7 +59,7 @@ export interface ResolvedComputeClusterArgs {
     readonly enableNodePublicIp: boolean;
 }
 
-export function resolveComputeClusterArgs(args: ComputeClusterArgs): ResolvedComputeClusterArgs {
+export function resolveComputeClusterArgs(args: ComputeClusterSettings): ResolvedComputeClusterArgs {
     return {
         vmSize: args.vmSize ?? DEFAULT_CPU_VM_SIZE,
         vmPriority: args.vmPriority ?? "Dedicated",
@@ -72,7 +75,7 @@ export function idleDuration(seconds: number): string {
     return `PT${seconds}S`;
 }
 
-export function validateComputeClusterArgs(args: ComputeClusterArgs): ResolvedComputeClusterArgs {
+export function validateComputeClusterArgs(args: ComputeClusterSettings): ResolvedComputeClusterArgs {
     const r = resolveComputeClusterArgs(args);
     const v = new Validator("ComputeCluster");
     if (args.clusterName !== undefined) v.merge(nameIssues("amlCompute", args.clusterName, "clusterName"));

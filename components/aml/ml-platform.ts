@@ -6,12 +6,13 @@
  * driver reads its outputs from the base stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CommonArgs, DiagnosticsSpec } from "../common/interface";
-import { ImageRegistry, RegistrySku } from "../registry/image-registry";
-import { Monitoring } from "../monitoring/monitoring";
-import { DataStorage } from "../storage/data-storage";
-import { SecretVault } from "../keyvault/secret-vault";
-import { MlWorkspace } from "./workspace";
+import { CommonArgs, DiagnosticsSpec, Settings } from "../common/interface";
+import { isGuid, issuesOf, renameFields, ValidationError, ValidationIssue, Validator } from "../common/validation";
+import { SecretVault, validateSecretVaultArgs } from "../keyvault/secret-vault";
+import { Monitoring, validateMonitoringArgs } from "../monitoring/monitoring";
+import { ImageRegistry, RegistrySku, validateImageRegistryArgs } from "../registry/image-registry";
+import { DataStorage, validateDataStorageArgs } from "../storage/data-storage";
+import { MlWorkspace, validateMlWorkspaceArgs } from "./workspace";
 import { withFormerTypes } from "../common/component";
 
 export interface MlPlatformArgs extends Omit<CommonArgs, "diagnostics" | "roleAssignments"> {
@@ -37,6 +38,74 @@ export interface MlPlatformArgs extends Omit<CommonArgs, "diagnostics" | "roleAs
     readonly dataScientistPrincipalIds?: readonly string[];
 }
 
+/** The registry SKU a platform gets: the one asked for, else Premium with isolation (required there), else Basic. Pure. */
+export function platformRegistrySku(args: Pick<MlPlatformArgs, "registrySku" | "networkIsolation">): RegistrySku {
+    return args.registrySku ?? (args.networkIsolation ? "Premium" : "Basic");
+}
+
+/**
+ * Every problem with the platform's settings, under the platform's own
+ * argument names: its parts' validators run on what the platform would pass
+ * them (their rules are theirs, stated once), and the principals are checked
+ * here. Pure.
+ */
+export function mlPlatformIssues(args: Settings<MlPlatformArgs>): ValidationIssue[] {
+    const v = new Validator();
+    const shared = { tags: args.tags, networkIsolation: args.networkIsolation };
+    const parts = [
+        renameFields(
+            issuesOf(() =>
+                validateMonitoringArgs({
+                    ...shared,
+                    retentionDays: args.logRetentionDays,
+                    dailyQuotaGb: args.logDailyQuotaGb,
+                }),
+            ),
+            { retentionDays: "logRetentionDays", dailyQuotaGb: "logDailyQuotaGb" },
+        ),
+        issuesOf(() =>
+            validateDataStorageArgs({ ...shared, containers: args.containers, allowedIpRanges: args.allowedIpRanges }),
+        ),
+        issuesOf(() =>
+            validateSecretVaultArgs({
+                ...shared,
+                purgeProtection: args.purgeProtection,
+                allowedIpRanges: args.allowedIpRanges,
+            }),
+        ),
+        args.registry === false
+            ? []
+            : renameFields(
+                  issuesOf(() => validateImageRegistryArgs({ ...shared, sku: platformRegistrySku(args) })),
+                  {
+                      sku: "registrySku",
+                  },
+              ),
+        issuesOf(() => validateMlWorkspaceArgs(shared)),
+    ];
+    // Parts share the tags and ranges, so one mistake is reported once, not once per part.
+    const seen = new Set<string>();
+    for (const issue of parts.flat()) {
+        const key = `${issue.field}\u0000${issue.rule}`;
+        if (!seen.has(key)) v.merge([issue]);
+        seen.add(key);
+    }
+    const ids = args.dataScientistPrincipalIds ?? [];
+    ids.forEach((id, i) => {
+        const field = `dataScientistPrincipalIds[${i}]`;
+        if (v.check(field, isGuid(id), "an Entra object id (GUID)", id)) {
+            v.check(field, ids.findIndex((x) => x.toLowerCase() === id.toLowerCase()) === i, "listed once", id);
+        }
+    });
+    return [...v.issues];
+}
+
+/** Throws one ValidationError naming every problem with the platform's settings. */
+export function validateMlPlatformArgs(args: Settings<MlPlatformArgs>): void {
+    const issues = mlPlatformIssues(args);
+    if (issues.length > 0) throw new ValidationError(issues, "MlPlatform");
+}
+
 export class MlPlatform extends pulumi.ComponentResource {
     readonly monitoring: Monitoring;
     readonly storage: DataStorage;
@@ -46,6 +115,7 @@ export class MlPlatform extends pulumi.ComponentResource {
 
     constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("customai:aml:MlPlatform", name, {}, withFormerTypes(opts, "customai:platform:MlPlatform"));
+        validateMlPlatformArgs(args);
         const child = { parent: this };
         const shared = {
             resourceGroupName: args.resourceGroupName,
@@ -74,7 +144,7 @@ export class MlPlatform extends pulumi.ComponentResource {
         if (args.registry ?? true) {
             this.registry = new ImageRegistry(
                 `${name}-cr`,
-                { ...shared, diagnostics, sku: args.registrySku ?? (args.networkIsolation ? "Premium" : "Basic") },
+                { ...shared, diagnostics, sku: platformRegistrySku(args) },
                 child,
             );
         }
@@ -91,9 +161,11 @@ export class MlPlatform extends pulumi.ComponentResource {
             child,
         );
 
-        for (const [i, principalId] of (args.dataScientistPrincipalIds ?? []).entries()) {
-            this.workspace.grantDataScientist(`person${i}`, principalId, "User");
-            this.storage.grantBlobWrite(`person${i}`, principalId, "User");
+        // Named after the principal, not its place in the list, so reordering the list changes nothing.
+        for (const principalId of args.dataScientistPrincipalIds ?? []) {
+            const label = `person-${principalId.toLowerCase()}`;
+            this.workspace.grantDataScientist(label, principalId, "User");
+            this.storage.grantBlobWrite(label, principalId, "User");
         }
 
         this.registerOutputs({

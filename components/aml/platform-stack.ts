@@ -107,3 +107,12 @@ export function readPlatformStack(
     ]);
     return Object.fromEntries(entries) as PlatformStack;
 }
+
+/**
+ * Whether the base stack has a container registry, known before any resource
+ * is declared, so a program can decide what to create (e.g. an AcrPull grant).
+ */
+export async function platformHasRegistry(ref: pulumi.StackReference): Promise<boolean> {
+    const details = await ref.getOutputDetails("registryId");
+    return details.value !== undefined || details.secretValue !== undefined;
+}

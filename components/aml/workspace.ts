@@ -41,7 +41,13 @@ export interface MlWorkspaceArgs extends CommonArgs {
     readonly systemDatastoresAuthMode?: "identity" | "accesskey";
 }
 
-export function validateMlWorkspaceArgs(args: MlWorkspaceArgs): void {
+/** The workspace's settings, without the resources it is wired to: what `validateMlWorkspaceArgs` checks. */
+export type MlWorkspaceSettings = Omit<
+    MlWorkspaceArgs,
+    "resourceGroupName" | "storageAccountId" | "keyVaultId" | "applicationInsightsId"
+>;
+
+export function validateMlWorkspaceArgs(args: MlWorkspaceSettings): void {
     const v = new Validator("MlWorkspace");
     if (args.workspaceName !== undefined) v.merge(nameIssues("mlWorkspace", args.workspaceName, "workspaceName"));
     const mode = args.systemDatastoresAuthMode ?? "identity";

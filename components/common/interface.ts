@@ -59,6 +59,13 @@ export interface CommonArgs {
     readonly networkIsolation?: boolean;
 }
 
+/**
+ * A component's arguments without the resource group they go in: what its
+ * `validate…Args` checks, so a program can validate the settings it read
+ * from config before it creates the resource group (or anything else).
+ */
+export type Settings<Args extends CommonArgs> = Omit<Args, "resourceGroupName">;
+
 /** The ARM identity type string for a set of identities, e.g. `SystemAssigned,UserAssigned`. */
 export function identityType(spec: ManagedIdentities | undefined, systemByDefault: boolean = true): string {
     const system = spec?.systemAssigned ?? systemByDefault;

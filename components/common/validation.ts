@@ -241,3 +241,33 @@ export function unknownKeyIssues(
             return { field: `${prefix}${key}`, rule: `not a known ${what} (${hint})`, value: value[key] };
         });
 }
+
+/** The issues `validate` throws as a ValidationError, instead of the throw; other errors propagate. */
+export function issuesOf(validate: () => unknown): ValidationIssue[] {
+    try {
+        validate();
+        return [];
+    } catch (err) {
+        if (err instanceof ValidationError) return [...err.issues];
+        throw err;
+    }
+}
+
+/**
+ * Issues with their fields renamed, for a caller that passed its own inputs
+ * on under other names: a field equal to a key of `names`, or starting with
+ * it and then '.' or '[', gets that part replaced by the key's value (the
+ * longest key wins); other fields stay as they are. Pure.
+ */
+export function renameFields(
+    issues: readonly ValidationIssue[],
+    names: Readonly<Record<string, string>>,
+): ValidationIssue[] {
+    const keys = Object.keys(names).sort((a, b) => b.length - a.length);
+    return issues.map((issue) => {
+        const from = keys.find(
+            (k) => issue.field === k || issue.field.startsWith(`${k}.`) || issue.field.startsWith(`${k}[`),
+        );
+        return from === undefined ? issue : { ...issue, field: names[from] + issue.field.slice(from.length) };
+    });
+}

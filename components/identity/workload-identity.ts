@@ -5,7 +5,7 @@
  */
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { CommonArgs } from "../common/interface";
+import { CommonArgs, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
@@ -16,7 +16,7 @@ export interface WorkloadIdentityArgs extends Pick<CommonArgs, "resourceGroupNam
     readonly identityName?: string;
 }
 
-export function validateWorkloadIdentityArgs(args: WorkloadIdentityArgs): void {
+export function validateWorkloadIdentityArgs(args: Settings<WorkloadIdentityArgs>): void {
     const v = new Validator("WorkloadIdentity");
     if (args.identityName !== undefined) v.merge(nameIssues("managedIdentity", args.identityName, "identityName"));
     v.merge(componentTagIssues(args.tags));

@@ -7,7 +7,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
-import { CommonArgs, publicNetworkAccess } from "../common/interface";
+import { CommonArgs, publicNetworkAccess, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
@@ -42,7 +42,7 @@ export interface ResolvedSecretVaultArgs {
     readonly networkIsolation: boolean;
 }
 
-export function resolveSecretVaultArgs(args: SecretVaultArgs): ResolvedSecretVaultArgs {
+export function resolveSecretVaultArgs(args: Settings<SecretVaultArgs>): ResolvedSecretVaultArgs {
     return {
         sku: args.sku ?? "standard",
         softDeleteRetentionDays: args.softDeleteRetentionDays ?? DEFAULT_SOFT_DELETE_DAYS,
@@ -52,7 +52,7 @@ export function resolveSecretVaultArgs(args: SecretVaultArgs): ResolvedSecretVau
     };
 }
 
-export function validateSecretVaultArgs(args: SecretVaultArgs): ResolvedSecretVaultArgs {
+export function validateSecretVaultArgs(args: Settings<SecretVaultArgs>): ResolvedSecretVaultArgs {
     const r = resolveSecretVaultArgs(args);
     const v = new Validator("SecretVault");
     if (args.vaultName !== undefined) v.merge(nameIssues("keyVault", args.vaultName, "vaultName"));

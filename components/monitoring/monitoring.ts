@@ -5,7 +5,7 @@
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
-import { CommonArgs } from "../common/interface";
+import { CommonArgs, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange } from "../common/validation";
@@ -33,7 +33,7 @@ export interface MonitoringArgs extends Omit<CommonArgs, "diagnostics" | "roleAs
     readonly disableLocalAuth?: boolean;
 }
 
-export function validateMonitoringArgs(args: MonitoringArgs): void {
+export function validateMonitoringArgs(args: Settings<MonitoringArgs>): void {
     const v = new Validator("Monitoring");
     if (args.workspaceName !== undefined) v.merge(nameIssues("logAnalytics", args.workspaceName, "workspaceName"));
     if (args.appInsightsName !== undefined) {

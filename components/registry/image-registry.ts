@@ -6,7 +6,7 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
-import { CommonArgs, publicNetworkAccess } from "../common/interface";
+import { CommonArgs, publicNetworkAccess, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
@@ -24,7 +24,7 @@ export interface ImageRegistryArgs extends CommonArgs {
     readonly sku?: RegistrySku;
 }
 
-export function validateImageRegistryArgs(args: ImageRegistryArgs): RegistrySku {
+export function validateImageRegistryArgs(args: Settings<ImageRegistryArgs>): RegistrySku {
     const sku = args.sku ?? "Basic";
     const v = new Validator("ImageRegistry");
     if (args.registryName !== undefined) v.merge(nameIssues("containerRegistry", args.registryName, "registryName"));

@@ -6,7 +6,7 @@
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
-import { CommonArgs, ManagedIdentities, identityWithList, publicNetworkAccess } from "../common/interface";
+import { CommonArgs, identityWithList, ManagedIdentities, publicNetworkAccess, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
@@ -59,7 +59,7 @@ export interface ResolvedDataStorageArgs {
     readonly networkIsolation: boolean;
 }
 
-export function resolveDataStorageArgs(args: DataStorageArgs): ResolvedDataStorageArgs {
+export function resolveDataStorageArgs(args: Settings<DataStorageArgs>): ResolvedDataStorageArgs {
     return {
         sku: args.sku ?? DEFAULT_STORAGE_SKU,
         containers: args.containers ?? DEFAULT_CONTAINERS,
@@ -71,7 +71,7 @@ export function resolveDataStorageArgs(args: DataStorageArgs): ResolvedDataStora
 }
 
 /** Checks the arguments; throws one ValidationError listing every problem. */
-export function validateDataStorageArgs(args: DataStorageArgs): ResolvedDataStorageArgs {
+export function validateDataStorageArgs(args: Settings<DataStorageArgs>): ResolvedDataStorageArgs {
     const r = resolveDataStorageArgs(args);
     const v = new Validator("DataStorage");
     if (args.accountName !== undefined) v.merge(nameIssues("storageAccount", args.accountName, "accountName"));

@@ -4,7 +4,7 @@
  * engine.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CommonArgs, ManagedIdentities, identityType } from "../common/interface";
+import { CommonArgs, identityType, ManagedIdentities, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues } from "../common/tags";
 import { Validator, isArmResourceId, isIntInRange, isIpv4Cidr } from "../common/validation";
@@ -149,7 +149,7 @@ export interface ResolvedDataScienceVmArgs {
     readonly storageRole: StorageAccessRole;
 }
 
-export function resolveDataScienceVmArgs(args: DataScienceVmArgs): ResolvedDataScienceVmArgs {
+export function resolveDataScienceVmArgs(args: Settings<DataScienceVmArgs>): ResolvedDataScienceVmArgs {
     const shutdown = args.autoShutdown ?? {};
     return {
         vmSize: args.vmSize ?? DEFAULT_CPU_VM_SIZE,
@@ -218,7 +218,7 @@ function diskIssues(v: Validator, field: string, disk: DiskArgs | undefined, min
 }
 
 /** Checks every argument; throws one ValidationError listing every problem. */
-export function validateDataScienceVmArgs(args: DataScienceVmArgs): ResolvedDataScienceVmArgs {
+export function validateDataScienceVmArgs(args: Settings<DataScienceVmArgs>): ResolvedDataScienceVmArgs {
     const r = resolveDataScienceVmArgs(args);
     const v = new Validator("DataScienceVm");
     if (args.vmName !== undefined) v.merge(nameIssues("virtualMachine", args.vmName, "vmName"));

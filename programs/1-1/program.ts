@@ -2,59 +2,66 @@
  * Path 1-1, single-node experimentation: a Data Science VM (the 2018 material
  * ran it on NC-series GPUs, all retired) reachable only from your networks,
  * shut down every evening, optionally on Spot, reading data by RBAC.
+ *
+ * The rules on the VM's settings are the DataScienceVm's; each key names the
+ * argument it becomes, so the component's checks are reported under the key.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+    ConfigChecks,
     ConfigSpec,
-    ValidationIssue,
-    configChecks,
-    joinRules,
+    ConfigValues,
+    DEFAULT_CPU_VM_SIZE,
+    issuesOf,
     readProgramConfig,
-    vmSizeIssues,
+    ValidationIssue,
 } from "../../components/common";
+import { WorkloadIdentity } from "../../components/identity";
 import {
     DataScienceVm,
-    DISK_TYPES,
-    EMAIL_PATTERN,
-    SHUTDOWN_TIME_PATTERN,
-    SSH_PUBLIC_KEY_PATTERN,
-    WINDOWS_TIME_ZONE_PATTERN,
-    passwordIssues,
-    sourceRangeIssues,
+    DataScienceVmArgs,
+    DEFAULT_ADMIN_USERNAME,
+    DEFAULT_OS_DISK_TYPE,
+    DEFAULT_SHUTDOWN_TIME,
+    DEFAULT_SHUTDOWN_TIME_ZONE,
+    validateDataScienceVmArgs,
 } from "../../components/vm";
-import { WorkloadIdentity } from "../../components/identity";
-import { baseConfigSpec, createPathBase } from "../shared";
-
-const sources = (key: string) => (ranges: string[]) =>
-    ranges.length === 0 ? "at least one IPv4 address or CIDR" : joinRules(sourceRangeIssues(ranges, key));
+import { baseConfigSpec, createPathBase, pathTags, ProgramOptions, unusedKeyIssues } from "../shared";
 
 export const CONFIG_SPEC = {
     ...baseConfigSpec("dsvm"),
     vmSize: {
         type: "string",
-        default: "Standard_D4s_v5",
+        default: DEFAULT_CPU_VM_SIZE,
         description: "VM size: a CPU size, or a current GPU size such as Standard_NC4as_T4_v3.",
-        check: (size: string) => joinRules(vmSizeIssues(size, "vmSize")),
+        arg: "vmSize",
     },
-    adminUsername: { type: "string", default: "azureuser", description: "Admin user on the VM." },
+    adminUsername: {
+        type: "string",
+        default: DEFAULT_ADMIN_USERNAME,
+        description: "Admin user on the VM.",
+        arg: "adminUsername",
+    },
     sshPublicKey: {
         type: "string",
-        description: "OpenSSH public key (ssh-rsa/ssh-ed25519); or set generateSshKey.",
-        check: (key: string) =>
-            SSH_PUBLIC_KEY_PATTERN.test(key.trim())
-                ? undefined
-                : "an OpenSSH public key line starting with ssh-rsa or ssh-ed25519",
+        description: "Your OpenSSH public key (ssh-ed25519 or ssh-rsa); or set generateSshKey.",
+        hint:
+            'your public key: pulumi config set sshPublicKey "$(cat ~/.ssh/id_ed25519.pub)" ' +
+            "(make one with ssh-keygen -t ed25519), or pulumi config set generateSshKey true",
+        arg: "sshPublicKey",
     },
     generateSshKey: {
         type: "boolean",
         default: false,
         description: "Generate a key pair kept (encrypted) in state; export privateKeyPem to connect.",
+        arg: "generateSshKey",
     },
     allowedSshCidrs: {
         type: "string[]",
         required: true,
         description: "Public IPv4 addresses/CIDRs allowed to SSH in (never 0.0.0.0/0).",
-        check: sources("allowedSshCidrs"),
+        hint: "your public address, e.g. from `curl -s https://ifconfig.me`: pulumi config set allowedSshCidrs <address>",
+        arg: "allowedSshCidrs",
     },
     jupyterHub: {
         type: "boolean",
@@ -65,52 +72,65 @@ export const CONFIG_SPEC = {
         type: "string",
         secret: true,
         description: "Initial password JupyterHub signs in with (12-72 characters); SSH stays key-only.",
-        check: (pw: string) =>
-            passwordIssues(pw, "jupyterHubPassword")
-                .map((i) => i.rule)
-                .join("; ") || undefined,
+        hint: "pulumi config set --secret jupyterHubPassword",
+        arg: "jupyterHub.password",
     },
     jupyterHubCidrs: {
         type: "string[]",
         description: "Sources allowed to reach JupyterHub (unset: allowedSshCidrs).",
-        check: sources("jupyterHubCidrs"),
+        arg: "jupyterHub.allowedCidrs",
     },
-    publicIp: { type: "boolean", default: true, description: "Give the VM a static public IP (false needs subnetId)." },
-    subnetId: {
-        type: "string",
-        description: "Existing subnet id for the VM (unset: a new VNet).",
-        check: configChecks.armResourceId("Microsoft.Network", "virtualNetworks", "subnets"),
+    publicIp: {
+        type: "boolean",
+        default: true,
+        description: "Give the VM a static public IP (false needs subnetId).",
+        arg: "publicIp",
     },
-    spot: { type: "boolean", default: false, description: "Run on Spot capacity (evicted VMs are deallocated)." },
-    autoShutdown: { type: "boolean", default: true, description: "Shut the VM down every day." },
+    subnetId: { type: "string", description: "Existing subnet id for the VM (unset: a new VNet).", arg: "subnetId" },
+    spot: {
+        type: "boolean",
+        default: false,
+        description: "Run on Spot capacity (evicted VMs are deallocated).",
+        arg: "spot",
+    },
+    autoShutdown: {
+        type: "boolean",
+        default: true,
+        description: "Shut the VM down every day.",
+        arg: "autoShutdown.enabled",
+    },
     autoShutdownTime: {
         type: "string",
-        default: "1900",
+        default: DEFAULT_SHUTDOWN_TIME,
         description: "Daily shutdown time, HHmm.",
-        check: (t: string) => (SHUTDOWN_TIME_PATTERN.test(t) ? undefined : "a 24-hour time HHmm such as 1900"),
+        arg: "autoShutdown.time",
     },
     autoShutdownTimeZone: {
         type: "string",
-        default: "UTC",
+        default: DEFAULT_SHUTDOWN_TIME_ZONE,
         description: "Windows time zone id of the shutdown time, e.g. 'W. Europe Standard Time'.",
-        check: (tz: string) =>
-            WINDOWS_TIME_ZONE_PATTERN.test(tz) ? undefined : "a Windows time zone id such as UTC (not Europe/Berlin)",
+        arg: "autoShutdown.timeZone",
     },
     autoShutdownEmail: {
         type: "string",
         description: "E-mail warned 30 minutes before shutdown.",
-        check: (e: string) => (EMAIL_PATTERN.test(e) ? undefined : "an e-mail address"),
+        arg: "autoShutdown.notificationEmail",
     },
     osDiskSizeGb: {
         type: "integer",
         description: "OS disk size in GiB (unset: the image's size).",
-        check: (n: number) => (n >= 30 && n <= 4095 ? undefined : "an integer from 30 to 4095"),
+        arg: "osDisk.sizeGb",
     },
-    osDiskType: { type: "string", default: "StandardSSD_LRS", description: "OS disk type.", oneOf: DISK_TYPES },
+    osDiskType: {
+        type: "string",
+        default: DEFAULT_OS_DISK_TYPE,
+        description: "OS disk type.",
+        arg: "osDisk.type",
+    },
     dataDiskSizeGb: {
         type: "integer",
         description: "Size of an empty data disk in GiB (unset: none).",
-        check: (n: number) => (n >= 4 && n <= 4095 ? undefined : "an integer from 4 to 4095"),
+        arg: "dataDisk.sizeGb",
     },
     identity: {
         type: "string",
@@ -121,7 +141,7 @@ export const CONFIG_SPEC = {
     storageAccountId: {
         type: "string",
         description: "Storage account the VM's identity may read (unset: none).",
-        check: configChecks.armResourceId("Microsoft.Storage", "storageAccounts"),
+        arg: "storageAccess.storageAccountId",
     },
     storageRole: {
         type: "string",
@@ -131,79 +151,102 @@ export const CONFIG_SPEC = {
     },
 } as const satisfies ConfigSpec;
 
-/** Rules that span several keys; checked once every key parsed. */
-export function crossKeyIssues(c: {
-    sshPublicKey?: string;
-    generateSshKey: boolean;
-    jupyterHub: boolean;
-    jupyterHubPassword?: unknown;
-    jupyterHubCidrs?: string[];
-    publicIp: boolean;
-    subnetId?: string;
-}): ValidationIssue[] {
+type Config = ConfigValues<typeof CONFIG_SPEC>;
+/** Config as the program reads it: the password a secret Output, everything else as parsed. */
+type VmConfig = Omit<Config, "jupyterHubPassword"> & { readonly jupyterHubPassword?: pulumi.Input<string> };
+
+/** Rules across keys that no component owns: JupyterHub's switch and its settings, the role and its account. */
+export function crossKeyIssues(c: Config): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
-    if (c.sshPublicKey === undefined && !c.generateSshKey) {
-        issues.push({ field: "sshPublicKey", rule: "required unless generateSshKey is true", value: undefined });
-    }
-    if (c.sshPublicKey !== undefined && c.generateSshKey) {
-        issues.push({ field: "generateSshKey", rule: "must be false when sshPublicKey is set", value: true });
-    }
     if (c.jupyterHub && c.jupyterHubPassword === undefined) {
-        issues.push({ field: "jupyterHubPassword", rule: "required when jupyterHub is true", value: undefined });
+        const rule = `required when jupyterHub is true — ${CONFIG_SPEC.jupyterHubPassword.hint}`;
+        issues.push({ field: "jupyterHubPassword", rule, value: undefined });
     }
-    if (!c.jupyterHub && c.jupyterHubPassword !== undefined) {
-        issues.push({ field: "jupyterHubPassword", rule: "only used when jupyterHub is true", value: "[secret]" });
+    if (!c.jupyterHub) {
+        issues.push(
+            ...unusedKeyIssues(
+                { ...c, jupyterHubPassword: c.jupyterHubPassword === undefined ? undefined : "[secret]" },
+                CONFIG_SPEC,
+                ["jupyterHubPassword", "jupyterHubCidrs"],
+                "when jupyterHub is true",
+            ),
+        );
     }
-    if (!c.jupyterHub && c.jupyterHubCidrs !== undefined) {
-        issues.push({ field: "jupyterHubCidrs", rule: "only used when jupyterHub is true", value: c.jupyterHubCidrs });
-    }
-    if (!c.publicIp && c.subnetId === undefined) {
-        issues.push({ field: "publicIp", rule: "false needs subnetId (a network you can reach)", value: false });
+    if (c.storageAccountId === undefined) {
+        issues.push(...unusedKeyIssues(c, CONFIG_SPEC, ["storageRole"], "with storageAccountId"));
     }
     return issues;
 }
 
-export async function program(): Promise<Record<string, unknown>> {
-    const config = readProgramConfig(CONFIG_SPEC, { crossChecks: crossKeyIssues });
+/** A user-assigned identity of the VM: its resource id and principal. */
+interface UserIdentityRef {
+    readonly id: pulumi.Input<string>;
+    readonly principalId: pulumi.Input<string>;
+}
+
+/** What stands for the user identity when the settings are checked before it exists. */
+const PLANNED_IDENTITY: UserIdentityRef = { id: "the user-assigned identity", principalId: "its principal" };
+
+/**
+ * The DataScienceVm settings the config asks for; `identity` is the
+ * user-assigned identity when `identity` is `user` (the program creates it).
+ * The program adds the resource group. Pure.
+ */
+export function vmSettings(
+    c: VmConfig,
+    tags: Record<string, string>,
+    identity: UserIdentityRef = PLANNED_IDENTITY,
+): Omit<DataScienceVmArgs, "resourceGroupName"> {
+    const user = c.identity === "user";
+    return {
+        tags,
+        vmSize: c.vmSize,
+        adminUsername: c.adminUsername,
+        sshPublicKey: c.sshPublicKey,
+        generateSshKey: c.generateSshKey,
+        allowedSshCidrs: c.allowedSshCidrs,
+        jupyterHub:
+            c.jupyterHub && c.jupyterHubPassword !== undefined
+                ? { password: c.jupyterHubPassword, allowedCidrs: c.jupyterHubCidrs }
+                : undefined,
+        publicIp: c.publicIp,
+        subnetId: c.subnetId,
+        spot: c.spot,
+        autoShutdown: {
+            enabled: c.autoShutdown,
+            time: c.autoShutdownTime,
+            timeZone: c.autoShutdownTimeZone,
+            notificationEmail: c.autoShutdownEmail,
+        },
+        osDisk: { sizeGb: c.osDiskSizeGb, type: c.osDiskType as NonNullable<DataScienceVmArgs["osDisk"]>["type"] },
+        dataDisk: c.dataDiskSizeGb !== undefined ? { sizeGb: c.dataDiskSizeGb } : undefined,
+        managedIdentities: user
+            ? { systemAssigned: false, userAssignedResourceIds: [identity.id] }
+            : { systemAssigned: true },
+        storageAccess: c.storageAccountId
+            ? {
+                  storageAccountId: c.storageAccountId,
+                  role: c.storageRole === "contributor" ? "StorageBlobDataContributor" : "StorageBlobDataReader",
+                  principalId: user ? identity.principalId : undefined,
+              }
+            : undefined,
+    };
+}
+
+/** Every rule on the config besides each key's type: the program's own, and the DataScienceVm's. */
+export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
+    crossChecks: crossKeyIssues,
+    components: (c) => issuesOf(() => validateDataScienceVmArgs(vmSettings(c, pathTags("1-1", c)))),
+};
+
+export async function program(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
+    const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const { tags, resourceGroup: group } = createPathBase("1-1", config);
     const common = { resourceGroupName: group.name, location: group.location, tags };
     const name = `${config.workload}-${config.environment}`;
-
     const userIdentity = config.identity === "user" ? new WorkloadIdentity(`${name}-id`, { ...common }) : undefined;
-
-    const vm = new DataScienceVm(name, {
-        ...common,
-        vmSize: config.vmSize,
-        adminUsername: config.adminUsername,
-        sshPublicKey: config.sshPublicKey,
-        generateSshKey: config.generateSshKey,
-        allowedSshCidrs: config.allowedSshCidrs,
-        jupyterHub:
-            config.jupyterHub && config.jupyterHubPassword
-                ? { password: config.jupyterHubPassword as pulumi.Output<string>, allowedCidrs: config.jupyterHubCidrs }
-                : undefined,
-        publicIp: config.publicIp,
-        subnetId: config.subnetId,
-        spot: config.spot,
-        autoShutdown: {
-            enabled: config.autoShutdown,
-            time: config.autoShutdownTime,
-            timeZone: config.autoShutdownTimeZone,
-            notificationEmail: config.autoShutdownEmail,
-        },
-        osDisk: { sizeGb: config.osDiskSizeGb, type: config.osDiskType },
-        dataDisk: config.dataDiskSizeGb !== undefined ? { sizeGb: config.dataDiskSizeGb } : undefined,
-        managedIdentities: userIdentity
-            ? { systemAssigned: false, userAssignedResourceIds: [userIdentity.identityId] }
-            : { systemAssigned: true },
-        storageAccess: config.storageAccountId
-            ? {
-                  storageAccountId: config.storageAccountId,
-                  role: config.storageRole === "contributor" ? "StorageBlobDataContributor" : "StorageBlobDataReader",
-                  principalId: userIdentity?.principalId,
-              }
-            : undefined,
-    });
+    const identity = userIdentity && { id: userIdentity.identityId, principalId: userIdentity.principalId };
+    const vm = new DataScienceVm(name, { ...common, ...vmSettings(config as VmConfig, tags, identity) });
 
     return {
         resourceGroupName: group.name,

@@ -1,14 +1,52 @@
 /**
  * Path 1-2, multi-node training: the 2018 material ran Batch AI clusters
- * (retired 2019). Today: an Azure ML workspace with its storage, Key Vault,
- * monitoring and registry, an AmlCompute cluster that scales from zero, and
- * optionally a distributed PyTorch Command job submitted to it.
+ * (retired 2019). Today: an AmlCompute cluster that scales from zero in an
+ * Azure ML workspace, and optionally a distributed PyTorch Command job
+ * submitted to it. The workspace comes from an existing platform base stack
+ * (`platformStack`), or the stack creates its own platform.
+ *
+ * The rules on the cluster, the job and the platform are their components';
+ * each key names the argument it becomes, so their checks are reported under
+ * the key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigSpec, ValidationError, ValidationIssue, configChecks, readProgramConfig } from "../../components/common";
-import { vmSizeIssues } from "../../components/common";
-import { baseConfigSpec, createPathBase, createPlatform, platformConfigSpec } from "../shared";
-import { JobDataArgs, ComputeCluster, CommandJob, validateCommandJobArgs } from "../../components/aml";
+import {
+    CommandJob,
+    CommandJobSettings,
+    ComputeCluster,
+    ComputeClusterSettings,
+    DEFAULT_IDLE_SECONDS,
+    DEFAULT_MAX_NODES,
+    JobDataArgs,
+    mlPlatformIssues,
+    platformHasRegistry,
+    PlatformStack,
+    platformStackOutputs,
+    readPlatformStack,
+    validateCommandJobArgs,
+    validateComputeClusterArgs,
+    VmPriority,
+} from "../../components/aml";
+import {
+    ConfigChecks,
+    ConfigSpec,
+    ConfigValues,
+    DEFAULT_CPU_VM_SIZE,
+    grantRole,
+    issuesOf,
+    readProgramConfig,
+    ValidationIssue,
+} from "../../components/common";
+import {
+    baseConfigSpec,
+    createPathBase,
+    createPlatform,
+    pathTags,
+    platformConfigSpec,
+    platformSettings,
+    ProgramOptions,
+    unusedKeyIssues,
+} from "../shared";
 
 export const DEFAULT_JOB_ENVIRONMENT =
     "azureml://registries/azureml/environments/acpt-pytorch-2.8-cuda12.6/labels/latest";
@@ -18,194 +56,230 @@ export const DEFAULT_JOB_COMMAND =
     "dist.all_reduce(t); print(f'rank {dist.get_rank()} of {dist.get_world_size()}: sum {t.item()}')\" " +
     "&& echo ok > ${{outputs.model}}/rank-$RANK.txt";
 
-const dataMap = (value: unknown) =>
-    value && typeof value === "object" && !Array.isArray(value)
-        ? undefined
-        : 'a JSON object of name -> {"path": "..."}';
+const PLATFORM_SPEC = platformConfigSpec();
 
 export const CONFIG_SPEC = {
     ...baseConfigSpec("train"),
-    ...platformConfigSpec(),
+    platformStack: {
+        type: "string",
+        description:
+            "Platform base stack to build on, e.g. org/customai-platform/dev (unset: this stack creates its own platform).",
+    },
+    ...PLATFORM_SPEC,
     vmSize: {
         type: "string",
-        default: "Standard_D4s_v5",
+        default: DEFAULT_CPU_VM_SIZE,
         description: "Node size: CPU, or a current GPU size such as Standard_NC4as_T4_v3.",
-        check: (size: string) => vmSizeIssues(size, "vmSize")[0]?.rule,
+        arg: "cluster.vmSize",
     },
     vmPriority: {
         type: "string",
         default: "Dedicated",
-        oneOf: ["Dedicated", "LowPriority"],
-        description: "LowPriority runs on Spot capacity: much cheaper, may be preempted.",
+        description: "Dedicated, or LowPriority (Spot capacity: much cheaper, may be preempted).",
+        arg: "cluster.vmPriority",
     },
     minNodes: {
         type: "integer",
         default: 0,
         description: "Nodes kept when idle (0: no cost between jobs).",
-        check: configChecks.intRange(0, 100),
+        arg: "cluster.minNodes",
     },
     maxNodes: {
         type: "integer",
-        default: 2,
-        description: "Upper bound of the autoscaler.",
-        check: configChecks.intRange(1, 100),
+        default: DEFAULT_MAX_NODES,
+        description: "Upper bound of the autoscaler, and of a job's node count.",
+        arg: "cluster.maxNodes",
     },
     idleSecondsBeforeScaleDown: {
         type: "integer",
-        default: 120,
+        default: DEFAULT_IDLE_SECONDS,
         description: "Seconds an idle node waits before release.",
-        check: configChecks.intRange(60, 86400),
+        arg: "cluster.idleSecondsBeforeScaleDown",
     },
     submitJob: { type: "boolean", default: false, description: "Submit the distributed training job below." },
-    jobCommand: { type: "string", default: DEFAULT_JOB_COMMAND, description: "Command every process runs." },
+    jobCommand: {
+        type: "string",
+        default: DEFAULT_JOB_COMMAND,
+        description: "Command every process runs.",
+        arg: "job.command",
+    },
     jobEnvironmentId: {
         type: "string",
         default: DEFAULT_JOB_ENVIRONMENT,
         description: "Environment asset id of the job.",
+        arg: "job.environmentId",
     },
     jobInstanceCount: {
         type: "integer",
         default: 2,
         description: "Nodes the job runs on (at most maxNodes).",
-        check: configChecks.intRange(1, 100),
+        arg: "job.instanceCount",
     },
     jobProcessCountPerInstance: {
         type: "integer",
         default: 1,
         description: "Processes per node: one per GPU, 1 on CPU nodes.",
-        check: configChecks.intRange(1, 128),
+        arg: "job.processCountPerInstance",
     },
     jobInputs: {
         type: "json",
         default: {},
         description: 'Named inputs: {"name": {"path": "data/train"}}.',
-        check: dataMap,
+        arg: "job.inputs",
     },
     jobOutputs: {
         type: "json",
         default: { model: { path: "models/distributed-check" } },
         description: 'Named outputs: {"name": {"path": "models/run1"}}.',
-        check: dataMap,
+        arg: "job.outputs",
     },
     jobTimeoutSeconds: {
         type: "integer",
         default: 3600,
         description: "Cancel the job after this long.",
-        check: configChecks.intRange(60, 2592000),
+        arg: "job.timeoutSeconds",
     },
 } as const satisfies ConfigSpec;
 
-/** Job config fields → the config keys users set, so errors name their keys. */
-const JOB_KEYS: Record<string, string> = {
-    command: "jobCommand",
-    environmentId: "jobEnvironmentId",
-    instanceCount: "jobInstanceCount",
-    processCountPerInstance: "jobProcessCountPerInstance",
-    inputs: "jobInputs",
-    outputs: "jobOutputs",
-    timeoutSeconds: "jobTimeoutSeconds",
-};
+type Config = ConfigValues<typeof CONFIG_SPEC>;
 
-interface CrossKeyConfig {
-    minNodes: number;
-    maxNodes: number;
-    submitJob: boolean;
-    jobCommand: string;
-    jobEnvironmentId: string;
-    jobInstanceCount: number;
-    jobProcessCountPerInstance: number;
-    jobInputs: unknown;
-    jobOutputs: unknown;
-    jobTimeoutSeconds: number;
+const JOB_KEYS = Object.keys(CONFIG_SPEC).filter((k) => k.startsWith("job"));
+
+/** Rules across keys that no component owns: settings of parts this stack does not create. */
+export function crossKeyIssues(c: Config): ValidationIssue[] {
+    return [
+        ...(c.platformStack === undefined
+            ? []
+            : unusedKeyIssues(
+                  c,
+                  CONFIG_SPEC,
+                  Object.keys(PLATFORM_SPEC),
+                  "when the stack creates its own platform (platformStack unset)",
+              )),
+        ...(c.submitJob ? [] : unusedKeyIssues(c, CONFIG_SPEC, JOB_KEYS, "with submitJob: true")),
+    ];
 }
 
-/** Rules that span keys, including the whole job spec; checked once every key parsed. */
-export function crossKeyIssues(c: CrossKeyConfig): ValidationIssue[] {
-    const issues: ValidationIssue[] = [];
-    if (c.minNodes > c.maxNodes)
-        issues.push({ field: "minNodes", rule: `at most maxNodes (${c.maxNodes})`, value: c.minNodes });
-    if (!c.submitJob) return issues;
-    try {
-        validateCommandJobArgs({
-            resourceGroupName: "rg",
-            workspaceName: "ws",
-            computeId: "cluster",
-            clusterMaxNodes: c.maxNodes,
-            ...jobSpec(c),
-        });
-    } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        for (const issue of err.issues) {
-            const [head, ...rest] = issue.field.split(".");
-            issues.push({ ...issue, field: [JOB_KEYS[head] ?? head, ...rest].join(".") });
-        }
-    }
-    return issues;
-}
-
-function jobSpec(c: CrossKeyConfig) {
+/** The cluster's settings from the config (the program adds the workspace). Pure. */
+export function clusterSettings(c: Config, tags: Record<string, string>): ComputeClusterSettings {
     return {
+        tags,
+        vmSize: c.vmSize,
+        vmPriority: c.vmPriority as VmPriority,
+        minNodes: c.minNodes,
+        maxNodes: c.maxNodes,
+        idleSecondsBeforeScaleDown: c.idleSecondsBeforeScaleDown,
+        networkIsolation: c.networkIsolation,
+    };
+}
+
+/** The job's settings from the config (the program adds workspace and cluster). Pure. */
+export function jobSettings(c: Config, tags: Record<string, string>): CommandJobSettings {
+    return {
+        tags,
         command: c.jobCommand,
         environmentId: c.jobEnvironmentId,
         instanceCount: c.jobInstanceCount,
         processCountPerInstance: c.jobProcessCountPerInstance,
+        clusterMaxNodes: c.maxNodes,
         inputs: c.jobInputs as Record<string, JobDataArgs>,
         outputs: c.jobOutputs as Record<string, JobDataArgs>,
         timeoutSeconds: c.jobTimeoutSeconds,
     };
 }
 
-export async function program(): Promise<Record<string, unknown>> {
-    const config = readProgramConfig(CONFIG_SPEC, { crossChecks: crossKeyIssues });
-    const base = createPathBase("1-2", config);
-    const { tags, resourceGroup: group } = base;
+/** The checks of every part the config feeds, under `cluster.`, `job.` and the platform's own names. */
+function componentIssues(c: Config): ValidationIssue[] {
+    const tags = pathTags("1-2", c);
+    const prefixed = (prefix: string, issues: ValidationIssue[]) =>
+        issues.map((i) => ({ ...i, field: `${prefix}.${i.field}` }));
+    return [
+        ...prefixed(
+            "cluster",
+            issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
+        ),
+        ...(c.submitJob
+            ? prefixed(
+                  "job",
+                  issuesOf(() => validateCommandJobArgs(jobSettings(c, tags))),
+              )
+            : []),
+        ...(c.platformStack === undefined ? mlPlatformIssues(platformSettings(tags, c)) : []),
+    ];
+}
+
+/** Where the cluster goes: an existing base stack's workspace, or a platform of this stack's own. */
+async function workspaceOf(c: Config, name: string): Promise<{ platform: PlatformStack; hasRegistry: boolean }> {
+    if (c.platformStack !== undefined) {
+        const ref = new pulumi.StackReference("platform", { name: c.platformStack });
+        return { platform: readPlatformStack(ref), hasRegistry: await platformHasRegistry(ref) };
+    }
+    const base = createPathBase("1-2", c);
+    const own = createPlatform(name, base, c);
+    return { platform: platformStackOutputs(own, base.resourceGroup), hasRegistry: own.registry !== undefined };
+}
+
+/** Every rule on the config besides each key's type: the program's own, the cluster's, the job's, the platform's. */
+export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
+    crossChecks: crossKeyIssues,
+    components: componentIssues,
+};
+
+export async function program(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
+    const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
+    const tags = pathTags("1-2", config);
     const name = `${config.workload}-${config.environment}`;
-    const platform = createPlatform(name, base, config);
+    const { platform, hasRegistry } = await workspaceOf(config, name);
+    const wiring = { resourceGroupName: platform.resourceGroupName, workspaceName: platform.workspaceName };
 
     const cluster = new ComputeCluster(`${name}-cluster`, {
-        resourceGroupName: group.name,
-        location: group.location,
-        tags,
-        workspaceName: platform.workspace.workspaceName,
-        vmSize: config.vmSize,
-        vmPriority: config.vmPriority as "Dedicated" | "LowPriority",
-        minNodes: config.minNodes,
-        maxNodes: config.maxNodes,
-        idleSecondsBeforeScaleDown: config.idleSecondsBeforeScaleDown,
-        networkIsolation: config.networkIsolation,
+        ...wiring,
+        location: platform.location,
+        ...clusterSettings(config, tags),
     });
     // The datastores authenticate by identity: the nodes' identity reads inputs and writes outputs,
-    // and pulls environment images from the registry.
-    const grants = [platform.storage.grantBlobWrite("cluster", cluster.principalId)];
-    if (platform.registry) grants.push(platform.registry.grantPull("cluster", cluster.principalId));
+    // and pulls environment images from the registry. This stack owns these grants.
+    const grants = [
+        grantRole(
+            `${name}-cluster-blob`,
+            { scope: platform.storageAccountId, principalId: cluster.principalId, role: "StorageBlobDataContributor" },
+            { parent: cluster },
+        ),
+    ];
+    if (hasRegistry) {
+        grants.push(
+            grantRole(
+                `${name}-cluster-acrpull`,
+                {
+                    scope: platform.registryId as pulumi.Output<string>,
+                    principalId: cluster.principalId,
+                    role: "AcrPull",
+                },
+                { parent: cluster },
+            ),
+        );
+    }
 
     const job = config.submitJob
         ? new CommandJob(
               `${name}-job`,
-              {
-                  resourceGroupName: group.name,
-                  workspaceName: platform.workspace.workspaceName,
-                  computeId: cluster.clusterId,
-                  clusterMaxNodes: cluster.maxNodes,
-                  tags,
-                  ...jobSpec(config),
-              },
+              { ...wiring, computeId: cluster.clusterId, ...jobSettings(config, tags) },
               { dependsOn: grants },
           )
         : undefined;
 
     return {
-        resourceGroupName: group.name,
-        workspaceName: platform.workspace.workspaceName,
-        workspaceId: platform.workspace.workspaceId,
-        studioUrl: platform.workspace.studioUrl,
+        resourceGroupName: platform.resourceGroupName,
+        workspaceName: platform.workspaceName,
+        workspaceId: platform.workspaceId,
+        studioUrl: platform.studioUrl,
         clusterName: cluster.clusterName,
         clusterId: cluster.clusterId,
-        storageAccountName: platform.storage.accountName,
+        storageAccountName: platform.storageAccountName,
         jobName: job?.jobName,
         jobStudioUrl: job
-            ? pulumi.interpolate`https://ml.azure.com/runs/${job.jobName}?wsid=${platform.workspace.workspaceId}`
+            ? pulumi.interpolate`https://ml.azure.com/runs/${job.jobName}?wsid=${platform.workspaceId}`
             : undefined,
-        appInsightsConnectionString: platform.monitoring.appInsightsConnectionString,
+        appInsightsConnectionString: platform.appInsightsConnectionString,
     };
 }

@@ -1,34 +1,34 @@
 /**
  * The shared base stack: one per environment, long-lived. Path programs and
- * batch runs read its outputs through a StackReference instead of creating
- * their own workspace, storage and registry.
+ * batch runs read its outputs (the platform contract of components/aml,
+ * `readPlatformStack`) instead of creating their own workspace, storage and
+ * registry.
  */
-import { ConfigSpec, readProgramConfig } from "../../components/common";
-import { baseConfigSpec, createPathBase, createPlatform, platformConfigSpec } from "../shared";
+import { mlPlatformIssues, platformStackOutputs } from "../../components/aml";
+import { ConfigChecks, ConfigSpec, readProgramConfig } from "../../components/common";
+import {
+    baseConfigSpec,
+    createPathBase,
+    createPlatform,
+    pathTags,
+    platformConfigSpec,
+    platformSettings,
+    ProgramOptions,
+} from "../shared";
 
 export const CONFIG_SPEC = {
     ...baseConfigSpec("ml"),
     ...platformConfigSpec(),
 } as const satisfies ConfigSpec;
 
-export async function program(): Promise<Record<string, unknown>> {
-    const config = readProgramConfig(CONFIG_SPEC);
-    const base = createPathBase("platform", config);
-    const { resourceGroup } = base;
-    const platform = createPlatform(`${config.workload}-${config.environment}`, base, config);
+/** Every rule on the config besides each key's type: the platform's. */
+export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
+    components: (c) => mlPlatformIssues(platformSettings(pathTags("platform", c), c)),
+};
 
-    return {
-        resourceGroupName: resourceGroup.name,
-        location: resourceGroup.location,
-        workspaceName: platform.workspace.workspaceName,
-        workspaceId: platform.workspace.workspaceId,
-        studioUrl: platform.workspace.studioUrl,
-        storageAccountName: platform.storage.accountName,
-        storageAccountId: platform.storage.accountId,
-        blobEndpoint: platform.storage.blobEndpoint,
-        keyVaultUri: platform.vault.vaultUri,
-        registryLoginServer: platform.registry?.loginServer,
-        logAnalyticsWorkspaceId: platform.monitoring.logAnalyticsWorkspaceId,
-        appInsightsConnectionString: platform.monitoring.appInsightsConnectionString,
-    };
+export async function program(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
+    const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
+    const base = createPathBase("platform", config);
+    const platform = createPlatform(`${config.workload}-${config.environment}`, base, config);
+    return { ...platformStackOutputs(platform, base.resourceGroup) };
 }

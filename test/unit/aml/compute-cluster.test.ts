@@ -109,16 +109,10 @@ describe("ComputeCluster under mocks", () => {
 
     it("bounds maxNodes to AML's 1-100", () => {
         for (const maxNodes of [0, 101, 2.5]) {
-            assert.throws(
-                () => validateComputeClusterArgs({ resourceGroupName: "rg", workspaceName: "ws", maxNodes }),
-                /maxNodes: an integer from 1 to 100/,
-            );
+            assert.throws(() => validateComputeClusterArgs({ maxNodes }), /maxNodes: an integer from 1 to 100/);
         }
         for (const maxNodes of [1, 100]) {
-            assert.equal(
-                validateComputeClusterArgs({ resourceGroupName: "rg", workspaceName: "ws", maxNodes }).maxNodes,
-                maxNodes,
-            );
+            assert.equal(validateComputeClusterArgs({ maxNodes }).maxNodes, maxNodes);
         }
         assert.equal(idleDuration(120), "PT120S");
     });

@@ -408,9 +408,6 @@ describe("aml target helpers and the upload provider", () => {
         assert.throws(
             () =>
                 validateCommandJobArgs({
-                    resourceGroupName: "rg",
-                    workspaceName: "ws",
-                    computeId: "/subscriptions/s/c",
                     environmentId: "azureml://registries/azureml/environments/sklearn-1.5/labels/latest",
                     command: "python score.py",
                     distribution: "None",

@@ -1,5 +1,11 @@
 import * as assert from "node:assert/strict";
-import { ConfigSource, ConfigSpec, describeConfig, readConfig } from "../../../components/common/config";
+import {
+    componentIssuesByKey,
+    ConfigSource,
+    ConfigSpec,
+    describeConfig,
+    readConfig,
+} from "../../../components/common/config";
 import { ValidationError } from "../../../components/common/validation";
 
 /** A config source backed by a plain object, as `pulumi config` would hold it. */
@@ -63,6 +69,11 @@ describe("readConfig: types", () => {
         assert.deepEqual(values.containers, []);
     });
 
+    it("reads one bare value as a list of one, as `pulumi config set key value` stores it", () => {
+        assert.deepEqual(readConfig(source({ containers: "raw" }), spec).containers, ["raw"]);
+        assert.deepEqual(readConfig(source({ containers: '"raw"' }), spec).containers, ['"raw"']);
+    });
+
     const malformed: [keyof typeof spec, string, string][] = [
         ["spotMaxPrice", "cheap", "a number"],
         ["spotMaxPrice", " ", "a number"],
@@ -73,8 +84,8 @@ describe("readConfig: types", () => {
         ["networkIsolation", "yes", "true or false"],
         ["networkIsolation", "True", "true or false"],
         ["containers", '["raw", 1]', 'a JSON list of strings, e.g. ["a","b"]'],
-        ["containers", '"raw"', 'a JSON list of strings, e.g. ["a","b"]'],
-        ["containers", "raw,curated", 'a JSON list of strings, e.g. ["a","b"]'],
+        ["containers", '["raw"', 'a JSON list of strings, e.g. ["a","b"]'],
+        ["containers", '[{"raw":1}]', 'a JSON list of strings, e.g. ["a","b"]'],
         ["scaleSettings", "{minNodeCount: 0}", "valid JSON"],
     ];
     for (const [key, raw, rule] of malformed) {
@@ -169,11 +180,9 @@ describe("readConfig: defaults, required, oneOf, check", () => {
             fine: { type: "string", description: "a fine key" },
         } as const satisfies ConfigSpec;
         const err = validationErrorOf(() =>
-            readConfig(
-                source({ maxNodes: "many", networkIsolation: "1", sku: "Gold", fine: "ok" }),
-                spec,
-                "invalid configuration for stack dev",
-            ),
+            readConfig(source({ maxNodes: "many", networkIsolation: "1", sku: "Gold", fine: "ok" }), spec, {
+                context: "invalid configuration for stack dev",
+            }),
         );
         assert.deepEqual(err.fields, ["location", "maxNodes", "networkIsolation", "sku"]);
         assert.ok(err.message.startsWith("invalid configuration for stack dev: 4 invalid inputs:\n"), err.message);
@@ -196,7 +205,7 @@ describe("readConfig: secrets", () => {
             { apiKey: { type: "string", description: "key", secret: true, check: () => "at least 40 characters" } },
             SECRET,
         ],
-        ["not a list", { apiKey: { type: "string[]", description: "keys", secret: true } }, SECRET],
+        ["not a list", { apiKey: { type: "string[]", description: "keys", secret: true } }, `[${SECRET}`],
         ["not JSON", { apiKey: { type: "json", description: "creds", secret: true } }, `{${SECRET}`],
     ];
     for (const [what, spec, raw] of cases) {
@@ -256,5 +265,93 @@ describe("describeConfig", () => {
 
     it("never prints a secret's default", () => {
         assert.ok(!describeConfig(spec).includes(SECRET));
+    });
+});
+
+describe("readConfig: keys nobody declared", () => {
+    const spec = {
+        autoShutdown: { type: "boolean", description: "daily shutdown", default: true },
+        vmSize: { type: "string", description: "size", default: "Standard_D4s_v5" },
+    } as const satisfies ConfigSpec;
+
+    it("refuses a misspelt key instead of keeping the default, and says which key was meant", () => {
+        const err = validationErrorOf(() =>
+            readConfig(source({ autoShutdwn: "false" }), spec, { present: ["autoShutdwn"] }),
+        );
+        assert.deepEqual(err.fields, ["autoShutdwn"]);
+        assert.match(err.message, /autoShutdwn: not a known key \(did you mean "autoShutdown"\?\)/);
+    });
+
+    it("lists the known keys when nothing is close, and accepts keys that are someone else's", () => {
+        const err = validationErrorOf(() => readConfig(source({}), spec, { present: ["colour"] }));
+        assert.match(err.issues[0].rule, /known: autoShutdown, vmSize/);
+        assert.deepEqual(readConfig(source({}), spec, { present: ["path", "vmSize"], otherKeys: ["path"] }), {
+            autoShutdown: true,
+            vmSize: "Standard_D4s_v5",
+        });
+    });
+});
+
+describe("readConfig: component checks under the keys that feed them", () => {
+    const spec = {
+        diskGb: { type: "integer", description: "OS disk size", arg: "osDisk.sizeGb" },
+        sshKey: {
+            type: "string",
+            description: "public key",
+            arg: "sshPublicKey",
+            hint: "cat ~/.ssh/id_ed25519.pub",
+        },
+        password: { type: "string", description: "password", secret: true, arg: "jupyterHub.password" },
+        cidrs: { type: "string[]", description: "sources", arg: "allowedCidrs" },
+        plain: { type: "string", description: "no argument" },
+    } as const satisfies ConfigSpec;
+
+    it("renames argument fields to keys, keeping what follows (indexes, nested fields)", () => {
+        const issues = componentIssuesByKey(
+            spec,
+            [
+                { field: "osDisk.sizeGb", rule: "an integer from 30 to 4095 (GiB)", value: 10 },
+                { field: "allowedCidrs[1]", rule: "an IPv4 address or CIDR", value: "x" },
+                { field: "image.sku", rule: "a non-empty string", value: "" },
+            ],
+            { diskGb: 10, cidrs: ["1.2.3.4", "x"] },
+        );
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["diskGb", "cidrs[1]", "image.sku"],
+        );
+    });
+
+    it("adds the hint of a key that is missing, and redacts the values of secret keys", () => {
+        const issues = componentIssuesByKey(
+            spec,
+            [
+                { field: "sshPublicKey", rule: "required: give an OpenSSH public key", value: undefined },
+                { field: "jupyterHub.password", rule: "12-72 characters", value: SECRET },
+            ],
+            { password: SECRET },
+        );
+        assert.equal(issues[0].rule, "required: give an OpenSSH public key — cat ~/.ssh/id_ed25519.pub");
+        assert.deepEqual(issues[1], { field: "password", rule: "12-72 characters", value: "[secret]" });
+    });
+
+    it("reports them beside every key's own problems, checking a broken key at its default and not twice", () => {
+        const seen: unknown[] = [];
+        const components = (c: { diskGb?: number; sshKey?: string }) => {
+            seen.push(c.diskGb);
+            return [
+                ...(c.diskGb !== undefined && c.diskGb < 30
+                    ? [{ field: "osDisk.sizeGb", rule: "at least 30", value: c.diskGb }]
+                    : []),
+                ...(c.sshKey === "bad" ? [{ field: "sshPublicKey", rule: "an OpenSSH key", value: c.sshKey }] : []),
+            ];
+        };
+        const both = validationErrorOf(() =>
+            readConfig(source({ diskGb: "ten", sshKey: "bad" }), spec, { components }),
+        );
+        assert.deepEqual(both.fields, ["diskGb", "sshKey"], "the parse error and the component's rule, at once");
+        assert.deepEqual(seen, [undefined], "the broken key stood at its default (none) for the component");
+        const err = validationErrorOf(() => readConfig(source({ diskGb: "10" }), spec, { components }));
+        assert.deepEqual(err.issues, [{ field: "diskGb", rule: "at least 30", value: 10 }]);
     });
 });

@@ -128,22 +128,12 @@ describe("tagIssues", () => {
     });
 
     const validators: [string, (tags: Record<string, string>) => unknown][] = [
-        ["WorkloadIdentity", (tags) => validateWorkloadIdentityArgs({ resourceGroupName: "rg", tags })],
-        ["SecretVault", (tags) => validateSecretVaultArgs({ resourceGroupName: "rg", tags })],
-        ["Monitoring", (tags) => validateMonitoringArgs({ resourceGroupName: "rg", tags })],
-        ["ImageRegistry", (tags) => validateImageRegistryArgs({ resourceGroupName: "rg", tags })],
-        ["DataStorage", (tags) => validateDataStorageArgs({ resourceGroupName: "rg", tags })],
-        [
-            "MlWorkspace",
-            (tags) =>
-                validateMlWorkspaceArgs({
-                    resourceGroupName: "rg",
-                    storageAccountId: "st",
-                    keyVaultId: "kv",
-                    applicationInsightsId: "appi",
-                    tags,
-                }),
-        ],
+        ["WorkloadIdentity", (tags) => validateWorkloadIdentityArgs({ tags })],
+        ["SecretVault", (tags) => validateSecretVaultArgs({ tags })],
+        ["Monitoring", (tags) => validateMonitoringArgs({ tags })],
+        ["ImageRegistry", (tags) => validateImageRegistryArgs({ tags })],
+        ["DataStorage", (tags) => validateDataStorageArgs({ tags })],
+        ["MlWorkspace", (tags) => validateMlWorkspaceArgs({ tags })],
     ];
     for (const [component, validate] of validators) {
         it(`${component} counts the managed-by tag it adds: 50 user tags are one too many`, () => {
@@ -166,7 +156,6 @@ describe("tagIssues", () => {
         // The user's managed-by tag is replaced, not added.
         assert.doesNotThrow(() =>
             validateWorkloadIdentityArgs({
-                resourceGroupName: "rg",
                 tags: { ...manyTags(49), "managed-by": "x" },
             }),
         );

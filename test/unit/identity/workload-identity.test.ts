@@ -99,7 +99,7 @@ describe("WorkloadIdentity under mocks", () => {
     for (const name of ["_scorer", "id.scorer", "x".repeat(129)]) {
         it(`rejects the identity name ${JSON.stringify(name.length > 20 ? `${name.slice(0, 5)}…` : name)}`, () => {
             assert.throws(
-                () => validateWorkloadIdentityArgs({ resourceGroupName: "rg", identityName: name }),
+                () => validateWorkloadIdentityArgs({ identityName: name }),
                 (err: unknown) => err instanceof ValidationError && err.fields.every((f) => f === "identityName"),
             );
         });

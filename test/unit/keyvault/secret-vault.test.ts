@@ -201,7 +201,7 @@ describe("SecretVault under mocks", () => {
     for (const days of [6, 91, 30.5]) {
         it(`rejects softDeleteRetentionDays ${days}`, () => {
             assert.throws(
-                () => validateSecretVaultArgs({ resourceGroupName: "rg", softDeleteRetentionDays: days }),
+                () => validateSecretVaultArgs({ softDeleteRetentionDays: days }),
                 (err: unknown) => err instanceof ValidationError && err.fields.join() === "softDeleteRetentionDays",
             );
         });
@@ -209,13 +209,9 @@ describe("SecretVault under mocks", () => {
 
     it("accepts the retention bounds 7 and 90 and resolves the defaults", () => {
         for (const days of [7, 90]) {
-            assert.equal(
-                validateSecretVaultArgs({ resourceGroupName: "rg", softDeleteRetentionDays: days })
-                    .softDeleteRetentionDays,
-                days,
-            );
+            assert.equal(validateSecretVaultArgs({ softDeleteRetentionDays: days }).softDeleteRetentionDays, days);
         }
-        assert.deepEqual(validateSecretVaultArgs({ resourceGroupName: "rg" }), {
+        assert.deepEqual(validateSecretVaultArgs({}), {
             sku: "standard",
             softDeleteRetentionDays: 90,
             purgeProtection: true,

@@ -117,7 +117,7 @@ describe("Monitoring under mocks", () => {
     ];
     for (const [days, ok] of retentions) {
         it(`${ok ? "accepts" : "rejects"} retentionDays ${days}`, () => {
-            const run = () => validateMonitoringArgs({ resourceGroupName: "rg", retentionDays: days });
+            const run = () => validateMonitoringArgs({ retentionDays: days });
             if (ok) assert.doesNotThrow(run);
             else
                 assert.throws(
@@ -129,7 +129,7 @@ describe("Monitoring under mocks", () => {
 
     it("rejects a negative daily cap", () => {
         assert.throws(
-            () => validateMonitoringArgs({ resourceGroupName: "rg", dailyQuotaGb: -1 }),
+            () => validateMonitoringArgs({ dailyQuotaGb: -1 }),
             (err: unknown) => err instanceof ValidationError && err.fields.join() === "dailyQuotaGb",
         );
     });

@@ -3,18 +3,40 @@ import * as path from "node:path";
 import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { ValidationError } from "../../../components/common/validation";
-import { CONFIG_SPEC, DEFAULT_JOB_COMMAND, crossKeyIssues, program } from "../../../programs/1-2/program";
+import { CONFIG_CHECKS, CONFIG_SPEC, DEFAULT_JOB_COMMAND, program } from "../../../programs/1-2/program";
+import { MockRecorder } from "../../harness/mocks";
 import { loadExampleConfig, runProgram } from "../../harness/programs";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/1-2");
 const COMPUTE = "azure-native:machinelearningservices:Compute";
 const JOB = "azure-native:machinelearningservices:Job";
+const STACK_REF = "pulumi:pulumi:StackReference";
+const SUB = "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-ml-prod/providers";
+/** What a deployed programs/platform stack exports (the platform contract). */
+const BASE_OUTPUTS = {
+    resourceGroupName: "rg-ml-prod",
+    location: "northeurope",
+    workspaceName: "mlw-ml-prod-abc123",
+    workspaceId: `${SUB}/Microsoft.MachineLearningServices/workspaces/mlw-ml-prod-abc123`,
+    studioUrl: "https://ml.azure.com/?wsid=x",
+    storageAccountName: "stmlprodabc123",
+    storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/stmlprodabc123`,
+    blobEndpoint: "https://stmlprodabc123.blob.core.windows.net/",
+    keyVaultId: `${SUB}/Microsoft.KeyVault/vaults/kv-ml-prod-abc123`,
+    keyVaultUri: "https://kv-ml-prod-abc123.vault.azure.net/",
+    registryId: `${SUB}/Microsoft.ContainerRegistry/registries/crmlprodabc123`,
+    registryLoginServer: "crmlprodabc123.azurecr.io",
+    logAnalyticsWorkspaceId: `${SUB}/Microsoft.OperationalInsights/workspaces/log-ml-prod`,
+    appInsightsConnectionString: "InstrumentationKey=base",
+};
+const withBaseStack = (outputs: Record<string, unknown>) => (recorder: MockRecorder) =>
+    recorder.outputsFor(STACK_REF, () => ({ outputs, secretOutputNames: ["appInsightsConnectionString"] }));
 
 describe("programs/1-2 (multi-node training)", () => {
     const example = loadExampleConfig(PROGRAM_DIR);
 
     it("deploys the example: workspace platform, a cluster from 0 nodes, and the distributed job", async () => {
-        const { recorder, outputs, secretOutputs } = await runProgram(program, example, {});
+        const { recorder, outputs, secretOutputs } = await runProgram(program, example, { submitJob: "true" });
 
         assert.equal(recorder.one("azure-native:resources:ResourceGroup").inputs.resourceGroupName, "rg-train-dev");
         for (const type of [
@@ -88,8 +110,57 @@ describe("programs/1-2 (multi-node training)", () => {
         assert.equal(recorder.count("azure-native:containerregistry:Registry"), 0);
     });
 
+    it("builds on an existing platform stack: the cluster in its workspace, grants on its storage and registry", async () => {
+        const { recorder, outputs, secretOutputs } = await runProgram(
+            program,
+            example,
+            { platformStack: "org/customai-platform/prod" },
+            withBaseStack(BASE_OUTPUTS),
+        );
+        assert.equal(recorder.one(STACK_REF).inputs.name, "org/customai-platform/prod");
+        for (const type of [
+            "azure-native:resources:ResourceGroup",
+            "azure-native:storage:StorageAccount",
+            "azure-native:machinelearningservices:Workspace",
+        ]) {
+            assert.equal(recorder.count(type), 0, `${type} comes from the base stack`);
+        }
+        const compute = recorder.one(COMPUTE).inputs;
+        assert.equal(compute.resourceGroupName, "rg-ml-prod");
+        assert.equal(compute.workspaceName, "mlw-ml-prod-abc123");
+        assert.equal(compute.location, "northeurope");
+        const grants = recorder.ofType("azure-native:authorization:RoleAssignment").map((r) => r.inputs);
+        assert.deepEqual(
+            grants.map((g) => [g.roleDefinitionId.split("/").pop(), g.scope]).sort(),
+            [
+                [BUILT_IN_ROLES.AcrPull, BASE_OUTPUTS.registryId],
+                [BUILT_IN_ROLES.StorageBlobDataContributor, BASE_OUTPUTS.storageAccountId],
+            ].sort(),
+        );
+        assert.equal(outputs.workspaceName, "mlw-ml-prod-abc123");
+        assert.equal(outputs.storageAccountName, "stmlprodabc123");
+        assert.deepEqual(secretOutputs, ["appInsightsConnectionString"], "the base stack's secret stays secret");
+    });
+
+    it("grants no AcrPull when the platform stack has no registry", async () => {
+        const withoutRegistry: Record<string, unknown> = { ...BASE_OUTPUTS };
+        delete withoutRegistry.registryId;
+        delete withoutRegistry.registryLoginServer;
+        const { recorder } = await runProgram(
+            program,
+            example,
+            { platformStack: "org/customai-platform/prod" },
+            withBaseStack(withoutRegistry),
+        );
+        const roles = recorder
+            .ofType("azure-native:authorization:RoleAssignment")
+            .map((r) => r.inputs.roleDefinitionId.split("/").pop());
+        assert.deepEqual(roles, [BUILT_IN_ROLES.StorageBlobDataContributor]);
+    });
+
     it("passes job inputs through to the datastore", async () => {
         const { recorder } = await runProgram(program, example, {
+            submitJob: "true",
             jobCommand: "python -c pass --data ${{inputs.training_data}} --out ${{outputs.model}}",
             jobInputs: '{"training_data": {"path": "data/train"}}',
             jobProcessCountPerInstance: "4",
@@ -100,6 +171,19 @@ describe("programs/1-2 (multi-node training)", () => {
         assert.equal(job.distribution.processCountPerInstance, 4);
     });
 
+    /** The program's whole check on raw config, as `pulumi up` runs it, without the engine. */
+    const check = (raw: Record<string, string>) =>
+        readConfig((k) => raw[k], CONFIG_SPEC, { ...CONFIG_CHECKS, present: Object.keys(raw) });
+    const fieldsOf = (raw: Record<string, string>): string[] => {
+        try {
+            check(raw);
+            return [];
+        } catch (err) {
+            return [...(err as ValidationError).fields];
+        }
+    };
+
+    // Rules of the cluster, the job and the platform, reported under the keys that feed them.
     const badInputs: [string, string, RegExp][] = [
         ["vmSize", "Standard_NC6s_v3", /retired on 2025-09-30/],
         ["vmSize", "Standard_ND40rs_v2", /current family/],
@@ -108,49 +192,69 @@ describe("programs/1-2 (multi-node training)", () => {
         ["maxNodes", "0", /1 to 100/],
         ["maxNodes", "two", /whole number/],
         ["idleSecondsBeforeScaleDown", "30", /60 to 86400/],
-        ["jobInstanceCount", "0", /1 to 100/],
-        ["jobProcessCountPerInstance", "200", /1 to 128/],
-        ["jobInputs", "[]", /JSON object/],
-        ["jobTimeoutSeconds", "10", /60 to 2592000/],
         ["submitJob", "yes", /true or false/],
-        ["dataScientistPrincipalIds", '["alice"]', /GUIDs/],
+        ["logRetentionDays", "7", /30 to 730/],
+        ["dataScientistPrincipalIds", '["alice"]', /Entra object id/],
     ];
     for (const [key, value, rule] of badInputs) {
         it(`rejects ${key}=${value}, naming the key, the rule and the value`, () => {
             assert.throws(
-                () => readConfig((k) => (k === key ? value : undefined), CONFIG_SPEC),
+                () => check({ [key]: value }),
                 (err: unknown) =>
                     err instanceof ValidationError &&
-                    err.fields.includes(key) &&
+                    err.fields.every((f) => f === key || f.startsWith(`${key}[`)) &&
                     rule.test(err.message) &&
                     err.message.includes(value.replace(/[[\]"]/g, "").slice(0, 8)),
             );
         });
     }
 
-    it("checks cross-key rules with the user's key names, all at once", () => {
-        const c = readConfig(() => undefined, CONFIG_SPEC);
-        const issues = crossKeyIssues({
-            ...c,
-            minNodes: 3,
-            maxNodes: 2,
-            submitJob: true,
-            jobInstanceCount: 4,
-            jobCommand: "python t.py ${{inputs.missing}}",
-            jobEnvironmentId: "pytorch",
-            jobOutputs: { model: { path: "../x" } },
+    const badJobs: [string, string, RegExp][] = [
+        ["jobInstanceCount", "0", /1 to 100/],
+        ["jobProcessCountPerInstance", "200", /1 to 128/],
+        ["jobInputs", '{"x": {"path": "../up"}}', /no '\.\.'/],
+        ["jobTimeoutSeconds", "10", /60 to 2592000/],
+        ["jobEnvironmentId", "pytorch", /environment asset id/],
+    ];
+    for (const [key, value, rule] of badJobs) {
+        it(`rejects ${key}=${value} with submitJob, naming the key`, () => {
+            assert.throws(
+                () => check({ submitJob: "true", [key]: value }),
+                (err: unknown) =>
+                    err instanceof ValidationError &&
+                    err.fields.every((f) => f.startsWith(key)) &&
+                    rule.test(err.message),
+            );
         });
+    }
+
+    it("reports the job's rules with the user's key names, all at once", () => {
         assert.deepEqual(
-            issues.map((i) => i.field),
-            ["minNodes", "jobInstanceCount", "jobEnvironmentId", "jobOutputs.model.path", "jobCommand"],
+            fieldsOf({
+                submitJob: "true",
+                minNodes: "3",
+                jobInstanceCount: "4",
+                jobCommand: "python t.py ${{inputs.missing}}",
+                jobEnvironmentId: "pytorch",
+                jobOutputs: '{"model": {"path": "../x"}}',
+            }).sort(),
+            ["jobCommand", "jobEnvironmentId", "jobInstanceCount", "jobOutputs.model.path", "minNodes"],
         );
-        assert.match(issues[1].rule, /at most the cluster's maxNodes \(2\)/);
-        assert.deepEqual(crossKeyIssues({ ...c, submitJob: false, jobInstanceCount: 9 }), []);
+    });
+
+    it("refuses settings of parts the stack does not create, unless they keep their defaults", () => {
+        assert.deepEqual(fieldsOf({ jobInstanceCount: "4" }), ["jobInstanceCount"], "job keys need submitJob");
+        assert.deepEqual(fieldsOf({ jobInstanceCount: "2" }), [], "a default value is what the program uses anyway");
+        assert.deepEqual(
+            fieldsOf({ platformStack: "org/customai-platform/prod", registry: "false", logRetentionDays: "90" }),
+            ["registry", "logRetentionDays"],
+        );
+        assert.deepEqual(fieldsOf({ platformStack: "org/customai-platform/prod", purgeProtection: "true" }), []);
     });
 
     it("refuses to run a job larger than the cluster", async () => {
         await assert.rejects(
-            runProgram(program, example, { jobInstanceCount: "3" }),
+            runProgram(program, example, { submitJob: "true", jobInstanceCount: "3" }),
             /jobInstanceCount: at most the cluster's maxNodes \(2\)/,
         );
     });

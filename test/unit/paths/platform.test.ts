@@ -2,9 +2,13 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { ValidationError } from "../../../components/common/validation";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { CONFIG_SPEC, program } from "../../../programs/platform/program";
+import { PLATFORM_STACK_OUTPUTS } from "../../../components/aml";
+import { CONFIG_CHECKS, CONFIG_SPEC, program } from "../../../programs/platform/program";
 import { loadExampleConfig, runProgram } from "../../harness/programs";
 import { readConfig } from "../../../components/common/config";
+
+const ALICE = "11111111-2222-3333-4444-555555555555";
+const BOB = "66666666-7777-8888-9999-000000000000";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/platform");
 
@@ -48,20 +52,48 @@ describe("programs/platform (base stack)", () => {
         assert.equal(diags.length, 5, "storage account + blob service + vault + registry + workspace");
         assert.ok(diags.every((d) => d.inputs.workspaceId === law));
 
-        // The example's data scientist gets exactly two roles, as a user.
-        const grants = recorder.ofType("azure-native:authorization:RoleAssignment").map((r) => r.inputs);
-        assert.deepEqual(
-            grants.map((g) => g.roleDefinitionId.split("/").pop()).sort(),
-            [BUILT_IN_ROLES.AzureMLDataScientist, BUILT_IN_ROLES.StorageBlobDataContributor].sort(),
+        // Parts are named once each: kv-ml-dev-…, not kv-ml-dev-kv-….
+        assert.match(recorder.one("azure-native:keyvault:Vault").inputs.vaultName, /^kv-ml-dev-[a-z0-9]{6}$/);
+        assert.match(
+            recorder.one("azure-native:machinelearningservices:Workspace").inputs.workspaceName,
+            /^mlw-ml-dev-[a-z0-9]{6}$/,
         );
-        assert.ok(
-            grants.every((g) => g.principalType === "User" && g.principalId === "11111111-2222-3333-4444-555555555555"),
-        );
+        assert.match(recorder.one("azure-native:storage:StorageAccount").inputs.accountName, /^stmldev[a-z0-9]{6}$/);
+        // The example names no person: only the user knows who.
+        assert.equal(recorder.count("azure-native:authorization:RoleAssignment"), 0);
 
+        // Every output of the platform contract, so the stacks that read it find what they need.
+        assert.deepEqual(Object.keys(outputs).sort(), [...PLATFORM_STACK_OUTPUTS].sort());
         assert.equal(outputs.resourceGroupName, "rg-ml-dev");
         assert.match(String(outputs.studioUrl), /^https:\/\/ml\.azure\.com\/\?wsid=\/subscriptions\//);
         assert.match(String(outputs.registryLoginServer), /\.azurecr\.io$/);
         assert.deepEqual(secretOutputs, ["appInsightsConnectionString"]);
+    });
+
+    it("grants each data scientist two roles as a user, named after the person, so reordering changes nothing", async () => {
+        const grantsFor = async (ids: string[]) => {
+            const { recorder } = await runProgram(program, example, { dataScientistPrincipalIds: JSON.stringify(ids) });
+            return recorder.ofType("azure-native:authorization:RoleAssignment");
+        };
+        const grants = await grantsFor([ALICE, BOB]);
+        assert.deepEqual(
+            grants.map((g) => g.inputs.roleDefinitionId.split("/").pop()).sort(),
+            [
+                BUILT_IN_ROLES.AzureMLDataScientist,
+                BUILT_IN_ROLES.AzureMLDataScientist,
+                BUILT_IN_ROLES.StorageBlobDataContributor,
+                BUILT_IN_ROLES.StorageBlobDataContributor,
+            ].sort(),
+        );
+        assert.ok(grants.every((g) => g.inputs.principalType === "User"));
+        const reordered = await grantsFor([BOB, ALICE]);
+        const identity = (list: typeof grants) =>
+            list.map((g) => `${g.name}=${g.inputs.principalId}:${g.inputs.roleAssignmentName}`).sort();
+        assert.deepEqual(identity(reordered), identity(grants));
+        assert.ok(
+            grants.every((g) => g.name.includes(g.inputs.principalId)),
+            "each grant is named after its person",
+        );
     });
 
     it("uses Premium registry and closes endpoints when isolated", async () => {
@@ -94,13 +126,14 @@ describe("programs/platform (base stack)", () => {
         ["logRetentionDays", "7", "logRetentionDays"],
         ["logRetentionDays", "30.5", "logRetentionDays"],
         ["logDailyQuotaGb", "-1", "logDailyQuotaGb"],
-        ["dataScientistPrincipalIds", '["alice"]', "dataScientistPrincipalIds"],
-        ["dataScientistPrincipalIds", "alice", "dataScientistPrincipalIds"],
+        ["dataScientistPrincipalIds", '["alice"]', "dataScientistPrincipalIds[0]"],
+        ["dataScientistPrincipalIds", "alice", "dataScientistPrincipalIds[0]"],
+        ["dataScientistPrincipalIds", `["${ALICE}","${ALICE.toUpperCase()}"]`, "dataScientistPrincipalIds[1]"],
     ];
     for (const [key, value, field] of badInputs) {
         it(`rejects ${key}=${value}, naming the key`, () => {
             assert.throws(
-                () => readConfig((k) => (k === key ? value : undefined), CONFIG_SPEC),
+                () => readConfig((k) => (k === key ? value : undefined), CONFIG_SPEC, CONFIG_CHECKS),
                 (err: unknown) =>
                     err instanceof ValidationError && err.fields.includes(field) && err.message.includes(field),
             );
@@ -110,7 +143,7 @@ describe("programs/platform (base stack)", () => {
     it("reports every bad key at once", () => {
         const raw: Record<string, string> = { environment: "x y", logRetentionDays: "1", registry: "maybe" };
         assert.throws(
-            () => readConfig((k) => raw[k], CONFIG_SPEC),
+            () => readConfig((k) => raw[k], CONFIG_SPEC, CONFIG_CHECKS),
             (err: unknown) =>
                 err instanceof ValidationError &&
                 ["environment", "logRetentionDays", "registry"].every((f) => err.fields.includes(f)),

@@ -116,7 +116,6 @@ describe("ImageRegistry under mocks", () => {
         assert.throws(
             () =>
                 validateImageRegistryArgs({
-                    resourceGroupName: "rg",
                     registryName: "cr-images",
                     sku: "Gold" as "Basic",
                 }),
@@ -131,10 +130,7 @@ describe("ImageRegistry under mocks", () => {
     });
 
     it("returns the resolved sku", () => {
-        assert.equal(validateImageRegistryArgs({ resourceGroupName: "rg" }), "Basic");
-        assert.equal(
-            validateImageRegistryArgs({ resourceGroupName: "rg", sku: "Premium", networkIsolation: true }),
-            "Premium",
-        );
+        assert.equal(validateImageRegistryArgs({}), "Basic");
+        assert.equal(validateImageRegistryArgs({ sku: "Premium", networkIsolation: true }), "Premium");
     });
 });

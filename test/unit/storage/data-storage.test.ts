@@ -87,7 +87,6 @@ describe("DataStorage under mocks", () => {
         assert.throws(
             () =>
                 validateDataStorageArgs({
-                    resourceGroupName: "rg",
                     accountName: "Bad_Name",
                     containers: ["raw", "Not--Valid"],
                     blobSoftDeleteDays: 0,

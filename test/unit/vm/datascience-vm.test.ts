@@ -303,7 +303,6 @@ describe("DataScienceVm under mocks", () => {
         assert.throws(
             () =>
                 validateDataScienceVmArgs({
-                    resourceGroupName: "rg",
                     allowedSshCidrs: [],
                     publicIp: false,
                 }),
