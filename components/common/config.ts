@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { namePartIssues } from "./naming";
 import { tagIssues } from "./tags";
-import { ValidationError, ValidationIssue, isGuid, renameFields, unknownKeyIssues } from "./validation";
+import { ValidationError, ValidationIssue, renameFields, unknownKeyIssues } from "./validation";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "string[]" | "json";
 
@@ -243,18 +243,6 @@ export function readConfig<S extends ConfigSpec>(
     return out as ConfigValues<S>;
 }
 
-/** Lists a spec as text: one line per key with type, default and description. */
-export function describeConfig(spec: ConfigSpec, namespace?: string): string {
-    return Object.entries(spec)
-        .map(([key, f]) => {
-            const name = namespace ? `${namespace}:${key}` : key;
-            const shownDefault = f.secret ? REDACTED : JSON.stringify(f.default);
-            const when = f.required ? "required" : `default ${f.default === undefined ? "(none)" : shownDefault}`;
-            return `${name} (${f.type}${f.secret ? ", secret" : ""}; ${when}): ${f.description}`;
-        })
-        .join("\n");
-}
-
 /** Secret keys' values as Pulumi secrets; the rest as read. */
 export type ProgramConfig<S extends ConfigSpec> = {
     -readonly [K in keyof S]: S[K] extends { secret: true } ? pulumi.Output<ConfigValues<S>[K]> : ConfigValues<S>[K];
@@ -314,11 +302,6 @@ export const configChecks = {
         if (!Object.values(value).every((v) => typeof v === "string")) return "a JSON object of string values";
         return joinRules(tagIssues(value as Record<string, string>));
     },
-    /** A JSON object (any values). */
-    object: (value: unknown): string | undefined =>
-        value && typeof value === "object" && !Array.isArray(value) ? undefined : "a JSON object",
-    /** A list of Entra object ids. */
-    guidList: (ids: string[]): string | undefined => (ids.every(isGuid) ? undefined : "a list of object ids (GUIDs)"),
 };
 
 /** Joins the rules of issues found by a validator into one `check` result. */

@@ -3,7 +3,6 @@ import {
     componentIssuesByKey,
     ConfigSource,
     ConfigSpec,
-    describeConfig,
     readConfig,
 } from "../../../components/common/config";
 import { ValidationError } from "../../../components/common/validation";
@@ -229,42 +228,6 @@ describe("readConfig: secrets", () => {
         const spec = { sku: { type: "string", description: "sku", oneOf: ["a"] } } as const satisfies ConfigSpec;
         const err = validationErrorOf(() => readConfig(source({ sku: "visible-value" }), spec));
         assert.ok(err.message.includes('"visible-value"'), err.message);
-    });
-});
-
-describe("describeConfig", () => {
-    const spec = {
-        location: { type: "string", description: "Azure region", required: true },
-        retentionDays: { type: "integer", description: "days logs are kept", default: 30 },
-        containers: { type: "string[]", description: "blob containers", default: ["data", "models"] },
-        owner: { type: "string", description: "owner e-mail" },
-        apiKey: { type: "string", description: "scoring key", secret: true, default: SECRET },
-        adminKey: { type: "string", description: "admin key", secret: true, required: true },
-    } as const satisfies ConfigSpec;
-
-    it("lists one line per key with type, secrecy, default or required, and description", () => {
-        assert.equal(
-            describeConfig(spec),
-            [
-                "location (string; required): Azure region",
-                "retentionDays (integer; default 30): days logs are kept",
-                'containers (string[]; default ["data","models"]): blob containers',
-                "owner (string; default (none)): owner e-mail",
-                "apiKey (string, secret; default [secret]): scoring key",
-                "adminKey (string, secret; required): admin key",
-            ].join("\n"),
-        );
-    });
-
-    it("prefixes keys with the namespace", () => {
-        const lines = describeConfig(spec, "platform").split("\n");
-        assert.equal(lines.length, 6);
-        assert.ok(lines.every((l) => l.startsWith("platform:")));
-        assert.equal(lines[0], "platform:location (string; required): Azure region");
-    });
-
-    it("never prints a secret's default", () => {
-        assert.ok(!describeConfig(spec).includes(SECRET));
     });
 });
 
