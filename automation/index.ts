@@ -3,7 +3,8 @@
  * (`import { Driver } from "custom-ai-on-azure/automation"`). Everything
  * else under automation/ is internal and may change between versions.
  *
- * Folders, lowest layer first (each imports only from the ones before it):
+ * Folders, lowest layer first (each imports only from the ones before it;
+ * test/unit/layout.test.ts holds the exact rules):
  *   common/    events, records, retry, errors, paths and limits every layer shares
  *   spec/      the run spec: generic fields, the workload, the section contract of targets
  *   stacks/    engine settings, run stack names, stack operations
@@ -11,8 +12,8 @@
  *   targets/   the target registry, `local/` and `aml/`
  *   run/       one run (runner), the Driver, the reaper
  *   schedule/  cron schedules over a Driver
- *   cli/       the `customai` command
  *   sample/    the sample workload (`customai sample`, `npm start`)
+ *   cli/       the `customai` command
  */
 export type { JobStatus, RunEvent, RunListener, RunPhase } from "./common/events";
 export { DEFAULT_RUNS_DIR, runPaths } from "./common/paths";

@@ -4,7 +4,7 @@
  * events; a listener that throws cannot break the run.
  */
 
-/** The steps of a batch run, in order (see docs/design.md, "A batch run, step by step"). */
+/** The steps of a batch run, in order (see run/runner.ts and the phase table of automation/README.md). */
 export type RunPhase = "validate" | "lock" | "recover" | "create" | "configure" | "up" | "wait" | "collect" | "destroy";
 
 /** Job states the driver distinguishes; `aml` statuses map onto these. */

@@ -65,7 +65,7 @@ class JobFailedError extends Error {
 /**
  * Runs one batch run and appends its record. Resolves with the record for
  * every outcome (succeeded, failed, aborted); rejects only when the spec is
- * invalid or the target unavailable — before any stack or record exists.
+ * invalid — before any stack or record exists.
  */
 export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Promise<RunRecord> {
     const runId = randomUUID();

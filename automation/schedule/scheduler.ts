@@ -52,7 +52,7 @@ export type TickEvent =
           readonly runningTick?: number;
       })
     | (TickEventBase & { readonly type: "tick-finished"; readonly status: RunStatus; readonly record: RunRecord })
-    /** The run was rejected before any stack existed: invalid spec, unavailable target, failing spec factory. */
+    /** The run was rejected before any stack existed: an invalid spec, or a failing spec factory. */
     | (TickEventBase & { readonly type: "tick-failed"; readonly error: string })
     | {
           readonly type: "schedule-stopped";

@@ -232,9 +232,7 @@ export function readConfig<S extends ConfigSpec>(
     // for them, and what they say about it is not said twice), so every problem is reported at once. The
     // program's own rules read keys as typed, so they need every key valid.
     const reported = new Set(keyIssues.map((i) => i.field));
-    const standIns = Object.fromEntries(
-        [...reported].filter((k) => !missing.has(k)).map((k) => [k, spec[k].default]),
-    );
+    const standIns = Object.fromEntries([...reported].filter((k) => !missing.has(k)).map((k) => [k, spec[k].default]));
     const checked = { ...out, ...standIns } as ConfigValues<S>;
     const fromComponents = componentIssuesByKey(spec, options.components?.(checked) ?? [], checked);
     issues.push(...fromComponents.filter((i) => !reported.has(i.field.split(/[.[]/)[0])));
