@@ -1,10 +1,5 @@
 import * as assert from "node:assert/strict";
-import {
-    componentIssuesByKey,
-    ConfigSource,
-    ConfigSpec,
-    readConfig,
-} from "../../../components/common/config";
+import { componentIssuesByKey, ConfigSource, ConfigSpec, readConfig } from "../../../components/common/config";
 import { ValidationError } from "../../../components/common/validation";
 
 /** A config source backed by a plain object, as `pulumi config` would hold it. */
