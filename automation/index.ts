@@ -16,7 +16,7 @@
  *   cli/       the `customai` command
  */
 export type { JobStatus, RunEvent, RunListener, RunPhase } from "./common/events";
-export { DEFAULT_RUNS_DIR, runPaths } from "./common/paths";
+export { defaultRunsDir, runPaths } from "./common/paths";
 export type { RunPaths } from "./common/paths";
 export { readRecords, redact } from "./common/records";
 export type { RunOutputs, RunRecord, RunStatus } from "./common/records";

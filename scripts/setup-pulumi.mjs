@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Provides the Pulumi CLI in .pulumi/bin, the one place the driver, the tests
-// and the path programs look for it. Runs from `npm install` (postinstall) and
-// again, quickly, before `npm start` and `npm test`.
+// and the path programs look for it. Runs from this repository's own
+// `npm install`/`npm ci` (the `prepare` script: npm does not run it when the
+// package is installed from a registry or a tarball) and again, quickly,
+// before `npm start` and `npm test`.
 //
 // Sources, in order:
 //   1. a `pulumi` already on PATH (linked, not copied);

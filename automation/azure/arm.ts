@@ -8,7 +8,7 @@
  * errors are thrown at once as ArmError, classified by `errors.ts`, because a
  * quota or validation error does not go away by asking again.
  */
-import type { TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/core-auth";
 import {
     PipelinePolicy,
     PipelineRequest,

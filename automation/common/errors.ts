@@ -25,13 +25,18 @@ export function summarizeError(err: unknown): string {
     return (errors.length > 0 ? errors.slice(0, 3) : lines.slice(0, 4)).join(" | ");
 }
 
-/** Thrown when the CLI is missing; says how to get it. */
+/** Thrown when the CLI is missing; says where it was looked for and how to get it. */
 export class PulumiCliMissingError extends Error {
-    constructor(root: string, cause: unknown) {
-        super(
-            `Pulumi CLI not found in ${path.join(root, "bin")}: run \`npm run setup:pulumi\` ` +
-                `(${cause instanceof Error ? cause.message : String(cause)})`,
-        );
+    /**
+     * `root` is the folder whose `bin/` was searched, or undefined when the
+     * CLI was looked up on PATH (the package installed as a dependency).
+     */
+    constructor(root: string | undefined, cause: unknown) {
+        const where =
+            root === undefined
+                ? "on PATH: install it (https://www.pulumi.com/docs/install/) or pass engine.pulumiRoot"
+                : `in ${path.join(root, "bin")}: run \`npm run setup:pulumi\``;
+        super(`Pulumi CLI not found ${where} (${cause instanceof Error ? cause.message : String(cause)})`);
         this.name = "PulumiCliMissingError";
     }
 }

@@ -29,8 +29,26 @@ export function findPackageRoot(start: string = __dirname): string {
 /** Root of this package (where package.json is). */
 export const PROJECT_ROOT = findPackageRoot();
 
-/** Directory for records, outputs and series locks. @default - `<project>/.runs` */
-export const DEFAULT_RUNS_DIR = path.join(PROJECT_ROOT, ".runs");
+/** Whether a package root lies inside a node_modules folder: installed as a dependency, not a checkout. Pure. */
+export function isInstalledPackage(root: string): boolean {
+    return root.split(path.sep).includes("node_modules");
+}
+
+/**
+ * The folder the driver keeps its default files under (`.runs/`, and
+ * `.pulumi/` for state and the passphrase): this checkout, or, when the
+ * package is installed as a dependency, the working directory of the program
+ * that uses it (never a folder inside node_modules). Pure.
+ */
+export function defaultHome(root: string = PROJECT_ROOT, cwd: string = process.cwd()): string {
+    return isInstalledPackage(root) ? cwd : root;
+}
+
+/** Directory for records, outputs and series locks: `.runs` under `defaultHome()`. */
+export function defaultRunsDir(): string {
+    return path.join(defaultHome(), ".runs");
+}
+
 export const RECORDS_FILE_NAME = "records.jsonl";
 
 /** Where a driver keeps its files. */
@@ -47,9 +65,9 @@ export interface RunPaths {
     readonly workspacesRoot: string;
 }
 
-/** The paths for a runs directory and records file (defaults: `<project>/.runs`, `<runsDir>/records.jsonl`). Pure. */
+/** The paths for a runs directory and records file (defaults: `defaultRunsDir()`, `<runsDir>/records.jsonl`). */
 export function runPaths(options: { readonly runsDir?: string; readonly recordsFile?: string } = {}): RunPaths {
-    const runsDir = path.resolve(options.runsDir ?? DEFAULT_RUNS_DIR);
+    const runsDir = path.resolve(options.runsDir ?? defaultRunsDir());
     return {
         runsDir,
         recordsFile: path.resolve(options.recordsFile ?? path.join(runsDir, RECORDS_FILE_NAME)),

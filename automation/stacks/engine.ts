@@ -11,17 +11,26 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiCliMissingError } from "../common/errors";
-import { PROJECT_ROOT } from "../common/paths";
+import { defaultHome, isInstalledPackage, PROJECT_ROOT } from "../common/paths";
 
 export { PROJECT_ROOT, PulumiCliMissingError };
 
-/** Where scripts/setup-pulumi.mjs puts the CLI, its plugins and (by default) the state. */
+/** Where scripts/setup-pulumi.mjs puts this checkout's CLI and its plugins. */
 export const PULUMI_DIR = path.join(PROJECT_ROOT, ".pulumi");
+
+/**
+ * The default `pulumiRoot`: `.pulumi` under `defaultHome()`, i.e. PULUMI_DIR
+ * in a checkout, and the working directory's `.pulumi` (state and
+ * passphrase; the CLI then comes from PATH) when installed as a dependency.
+ */
+export function defaultPulumiRoot(): string {
+    return path.join(defaultHome(), ".pulumi");
+}
 
 export interface EngineSettings {
     /**
      * Optional. Backend URL: `file://<dir>`, `azblob://<container>`, or
-     * `https://api.pulumi.com`. @default - `file://<project>/.pulumi/state`
+     * `https://api.pulumi.com`. @default - `file://<pulumiRoot>/state`
      */
     readonly backendUrl?: string;
     /**
@@ -35,9 +44,15 @@ export interface EngineSettings {
      * team shares access through Key Vault RBAC instead of a passphrase. @default - the passphrase provider
      */
     readonly secretsProvider?: string;
-    /** Optional. Directory holding `bin/pulumi`. @default - `<project>/.pulumi` */
+    /**
+     * Optional. Directory holding `bin/pulumi` (and by default the state and the passphrase).
+     * @default - `defaultPulumiRoot()`: `<project>/.pulumi`, or `<cwd>/.pulumi` when installed as a dependency
+     */
     readonly pulumiRoot?: string;
-    /** Optional. PULUMI_HOME (plugins, workspace settings). @default - the `pulumiRoot` directory */
+    /**
+     * Optional. PULUMI_HOME (plugins, workspace settings).
+     * @default - the `pulumiRoot` directory when it holds the CLI; else the CLI's own (`~/.pulumi`)
+     */
     readonly pulumiHome?: string;
     /** Optional. Extra environment for the engine and the providers it starts. @default {} */
     readonly env?: Readonly<Record<string, string>>;
@@ -50,9 +65,9 @@ export interface EngineSettings {
     readonly pulumiCommand?: PulumiCommand;
 }
 
-/** The default file backend inside the project. */
-export function defaultBackendUrl(): string {
-    return `file://${path.join(PULUMI_DIR, "state")}`;
+/** The default file backend: `state` under the pulumi root. */
+export function defaultBackendUrl(root: string = defaultPulumiRoot()): string {
+    return `file://${path.join(root, "state")}`;
 }
 
 /**
@@ -64,7 +79,7 @@ export function resolvePassphrase(settings: EngineSettings = {}, env: NodeJS.Pro
     if (settings.passphrase !== undefined) return settings.passphrase;
     if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return env.PULUMI_CONFIG_PASSPHRASE;
     if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return fs.readFileSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, "utf8").trim();
-    const file = path.join(settings.pulumiRoot ?? PULUMI_DIR, "passphrase");
+    const file = path.join(settings.pulumiRoot ?? defaultPulumiRoot(), "passphrase");
     try {
         return fs.readFileSync(file, "utf8").trim();
     } catch {
@@ -87,12 +102,14 @@ export function ensureBackend(backendUrl: string): void {
 
 /** Environment the engine runs with. */
 export function engineEnv(settings: EngineSettings = {}): Record<string, string> {
-    const root = settings.pulumiRoot ?? PULUMI_DIR;
+    const root = settings.pulumiRoot ?? defaultPulumiRoot();
     const bin = path.join(root, "bin");
+    // Our CLI keeps its plugins beside it; a CLI found on PATH keeps its own home, where its plugins are.
+    const home = settings.pulumiHome ?? (fs.existsSync(path.join(bin, "pulumi")) ? root : undefined);
     return {
         PATH: [bin, process.env.PATH ?? ""].join(path.delimiter),
-        PULUMI_HOME: settings.pulumiHome ?? root,
-        PULUMI_BACKEND_URL: settings.backendUrl ?? defaultBackendUrl(),
+        ...(home === undefined ? {} : { PULUMI_HOME: home }),
+        PULUMI_BACKEND_URL: settings.backendUrl ?? defaultBackendUrl(root),
         PULUMI_CONFIG_PASSPHRASE: resolvePassphrase(settings),
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -101,16 +118,22 @@ export function engineEnv(settings: EngineSettings = {}): Record<string, string>
     };
 }
 
-/** The project's CLI (never one from PATH that happens to be a different version). */
+/**
+ * The CLI: the one in `<pulumiRoot>/bin`. In a checkout that is the
+ * project's own build, never one from PATH that happens to be a different
+ * version; installed as a dependency with no root given, the package brings
+ * no CLI, so the user's `pulumi` on PATH is used.
+ */
 export async function pulumiCommand(settings: EngineSettings = {}): Promise<PulumiCommand> {
-    const root = settings.pulumiRoot ?? PULUMI_DIR;
-    if (!fs.existsSync(path.join(root, "bin", "pulumi"))) {
+    const root = settings.pulumiRoot ?? defaultPulumiRoot();
+    const fromPath = settings.pulumiRoot === undefined && isInstalledPackage(PROJECT_ROOT);
+    if (!fromPath && !fs.existsSync(path.join(root, "bin", "pulumi"))) {
         throw new PulumiCliMissingError(root, new Error("no bin/pulumi"));
     }
     try {
-        return await PulumiCommand.get({ root });
+        return await PulumiCommand.get(fromPath ? {} : { root });
     } catch (err) {
-        throw new PulumiCliMissingError(root, err);
+        throw new PulumiCliMissingError(fromPath ? undefined : root, err);
     }
 }
 

@@ -3,7 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as fs from "node:fs";
 import { engineOf } from "../../../automation/cli/commands/engine";
-import { engineEnv, resolvePassphrase, workspaceOptions } from "../../../automation/stacks/engine";
+import { PulumiCliMissingError } from "../../../automation/common/errors";
+import { defaultHome, isInstalledPackage } from "../../../automation/common/paths";
+import { engineEnv, PULUMI_DIR, resolvePassphrase, workspaceOptions } from "../../../automation/stacks/engine";
 
 describe("engine settings", () => {
     it("passes backend and secrets provider from the command line to the engine", () => {
@@ -55,5 +57,33 @@ describe("engine settings", () => {
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
+    });
+
+    it("keeps its files in the checkout, or in the user's working directory when installed as a dependency", () => {
+        assert.equal(isInstalledPackage("/work/customai"), false);
+        assert.equal(isInstalledPackage("/srv/scoring/node_modules/custom-ai-on-azure"), true);
+        assert.equal(defaultHome("/work/customai", "/elsewhere"), "/work/customai");
+        assert.equal(defaultHome("/srv/scoring/node_modules/custom-ai-on-azure", "/srv/scoring"), "/srv/scoring");
+    });
+
+    it("sets PULUMI_HOME to a root that holds the CLI, and leaves a CLI from PATH its own home", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "customai-home-"));
+        try {
+            const env = engineEnv({ pulumiRoot: root, passphrase: "p" });
+            assert.equal(env.PULUMI_HOME, undefined, "no CLI in the root: its plugins are in the CLI's own home");
+            assert.equal(env.PULUMI_BACKEND_URL, `file://${path.join(root, "state")}`);
+            assert.equal(engineEnv({ passphrase: "p" }).PULUMI_HOME, PULUMI_DIR, "this checkout's CLI and plugins");
+            assert.equal(engineEnv({ pulumiRoot: root, pulumiHome: "/h", passphrase: "p" }).PULUMI_HOME, "/h");
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("says where the CLI was looked for and how to get it", () => {
+        assert.match(
+            new PulumiCliMissingError("/r", new Error("no bin/pulumi")).message,
+            /not found in \/r\/bin: run `npm run setup:pulumi` \(no bin\/pulumi\)/,
+        );
+        assert.match(new PulumiCliMissingError(undefined, "ENOENT").message, /not found on PATH: install it/);
     });
 });
