@@ -21,6 +21,20 @@ export const DEFAULT_IDLE_SECONDS = 120;
 export const MAX_CLUSTER_NODES = 100;
 export type VmPriority = "Dedicated" | "LowPriority";
 
+/**
+ * Settings of a cluster that Azure ML does not change on an existing
+ * cluster: an update that changes them is accepted and not applied, so a
+ * change replaces the cluster instead (deleting it first, since its name
+ * stays the same). Paths of the Compute resource's inputs.
+ */
+export const CLUSTER_REPLACE_ON_CHANGES: readonly string[] = [
+    "properties.properties.vmSize",
+    "properties.properties.vmPriority",
+    "properties.properties.subnet",
+    "properties.properties.enableNodePublicIp",
+    "properties.properties.remoteLoginPortPublicAccess",
+];
+
 export interface ComputeClusterArgs extends Omit<CommonArgs, "diagnostics"> {
     /** Required. Name of the Azure ML workspace the cluster belongs to. */
     readonly workspaceName: pulumi.Input<string>;
@@ -168,7 +182,7 @@ export class ComputeCluster extends pulumi.ComponentResource {
                 },
                 tags: withManagedBy(args.tags),
             },
-            { parent: this },
+            { parent: this, replaceOnChanges: [...CLUSTER_REPLACE_ON_CHANGES], deleteBeforeReplace: true },
         );
 
         applyRoleAssignments(name, this.compute.id, args.roleAssignments, this);

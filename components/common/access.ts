@@ -62,16 +62,22 @@ export function applyRoleAssignments(
     );
 }
 
-/** Sends a resource's logs (and metrics) to Log Analytics. */
+/**
+ * Sends a resource's logs (and metrics) to Log Analytics. Returns undefined,
+ * creating nothing, when neither is on: Azure refuses a diagnostic setting
+ * without a single enabled category (e.g. a storage account, which has
+ * metrics only, with `diagnostics.metrics: false`).
+ */
 export function diagnosticSetting(
     name: string,
     resourceUri: pulumi.Input<string>,
     spec: DiagnosticsSpec,
     opts: pulumi.CustomResourceOptions,
     kinds: { logs?: boolean; metrics?: boolean } = {},
-): monitor.DiagnosticSetting {
+): monitor.DiagnosticSetting | undefined {
     const withLogs = kinds.logs ?? true;
     const withMetrics = (kinds.metrics ?? true) && (spec.metrics ?? true);
+    if (!withLogs && !withMetrics) return undefined;
     return new monitor.DiagnosticSetting(
         name,
         {

@@ -13,6 +13,43 @@ import * as assert from "node:assert/strict";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
+/** The resource options that decide how Pulumi changes a resource, as the engine receives them. */
+export interface RecordedOptions {
+    readonly replaceOnChanges: readonly string[];
+    readonly ignoreChanges: readonly string[];
+    readonly deleteBeforeReplace: boolean;
+}
+
+/** The subset of a registration request the harness reads (see the patch below). */
+interface RegistrationRequest {
+    getType(): string;
+    getName(): string;
+    getReplaceonchangesList(): string[];
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+}
+
+/**
+ * Options of each registration by `type::name`. The SDK's mock monitor sees
+ * the whole registration request but hands the mocks only type, name, inputs
+ * and provider; patching its `registerResource` (internal API) lets tests
+ * assert the options that make Azure changes replace rather than update.
+ */
+const registrationOptions = new Map<string, RecordedOptions>();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor: { prototype: { registerResource(req: RegistrationRequest, callback: unknown): Promise<void> } };
+};
+const registerResource = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (req: RegistrationRequest, callback: unknown) {
+    registrationOptions.set(`${req.getType()}::${req.getName()}`, {
+        replaceOnChanges: req.getReplaceonchangesList(),
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+    });
+    return registerResource.call(this, req, callback);
+};
+
 export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
 export const MOCK_TENANT = "00000000-0000-0000-0000-0000000000aa";
 export const MOCK_RESOURCE_GROUP = "rg-test";
@@ -25,6 +62,9 @@ export interface RecordedResource {
     /** Inputs as the provider receives them: outputs resolved; top-level secrets unwrapped, nested ones wrapped (see `unwrapSecrets`). */
     readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     readonly id: string;
+    /** Reference (`urn::id`) of the explicit provider the resource uses; empty for the default provider. */
+    readonly provider: string;
+    readonly options: RecordedOptions;
 }
 
 export type CallHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
@@ -149,7 +189,7 @@ function mergeOutputs(computed: Record<string, unknown>, inputs: Record<string, 
 
 export class MockRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
-    readonly calls: { token: string; inputs: Record<string, unknown> }[] = [];
+    readonly calls: { token: string; inputs: Record<string, unknown>; provider: string }[] = [];
     readonly unmockedCalls: string[] = [];
     private readonly handlers = new Map<string, CallHandler>();
     private readonly extraOutputs = new Map<string, (inputs: Record<string, unknown>) => Record<string, unknown>>();
@@ -179,7 +219,12 @@ export class MockRecorder implements pulumi.runtime.Mocks {
         const inputs = args.inputs as Record<string, unknown>;
         const azureName = azureNameOf(args.type, args.name, inputs);
         const id = armId(args.type, azureName, inputs);
-        this.resources.push({ type: args.type, name: args.name, inputs, id });
+        const options = registrationOptions.get(`${args.type}::${args.name}`) ?? {
+            replaceOnChanges: [],
+            ignoreChanges: [],
+            deleteBeforeReplace: false,
+        };
+        this.resources.push({ type: args.type, name: args.name, inputs, id, provider: args.provider ?? "", options });
         const computed = {
             ...computedOutputs(args.type, azureName),
             ...(this.extraOutputs.get(args.type)?.(inputs) ?? {}),
@@ -190,7 +235,7 @@ export class MockRecorder implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         const inputs = args.inputs as Record<string, unknown>;
-        this.calls.push({ token: args.token, inputs });
+        this.calls.push({ token: args.token, inputs, provider: args.provider ?? "" });
         const handler = this.handlers.get(args.token);
         if (!handler) {
             this.unmockedCalls.push(args.token);

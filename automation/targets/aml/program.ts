@@ -20,6 +20,7 @@
  * variables are visible to anyone who can read the job.
  */
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { CommandJob, ComputeCluster, DEFAULT_DATASTORE, JobDataArgs, readPlatformStack } from "../../../components/aml";
@@ -92,12 +93,12 @@ interface Workspace {
 }
 
 /** Reads the workspace from the base stack (the platform contract), or from ARM when the spec names it. */
-function readWorkspace(aml: ResolvedAmlSection): Workspace {
+function readWorkspace(aml: ResolvedAmlSection, provider: Provider): Workspace {
     if (aml.baseStack) return readPlatformStack(aml.baseStack);
     // The spec validation requires both when there is no base stack.
     const workspaceName = aml.workspaceName!;
     const resourceGroupName = aml.resourceGroup!;
-    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName, workspaceName });
+    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName, workspaceName }, { provider });
     return {
         resourceGroupName: pulumi.output(resourceGroupName),
         workspaceName: pulumi.output(workspaceName),
@@ -134,7 +135,11 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
     const { spec } = ctx;
     const aml = spec.section;
     return async () => {
-        const ws = readWorkspace(aml);
+        // Every Azure resource and read of the run stack goes through this provider: the spec's subscription,
+        // never whichever one the credential happens to default to.
+        const provider = new Provider("azure", { subscriptionId: aml.subscriptionId });
+        const inSubscription = { providers: [provider] };
+        const ws = readWorkspace(aml, provider);
         const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
         const files = new BlobFiles("inputs", {
             blobEndpoint: ws.blobEndpoint,
@@ -183,16 +188,20 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
             ...Object.fromEntries(Object.entries(inputs).map(([name, ref]) => [name, data(name, ref)])),
         };
 
-        const cluster = new ComputeCluster("score", {
-            resourceGroupName: ws.resourceGroupName,
-            workspaceName: ws.workspaceName,
-            location: ws.location as pulumi.Output<string> | undefined,
-            vmSize: aml.vmSize,
-            vmPriority: aml.priority,
-            minNodes: 0,
-            maxNodes: aml.maxNodes,
-            tags,
-        });
+        const cluster = new ComputeCluster(
+            "score",
+            {
+                resourceGroupName: ws.resourceGroupName,
+                workspaceName: ws.workspaceName,
+                location: ws.location as pulumi.Output<string> | undefined,
+                vmSize: aml.vmSize,
+                vmPriority: aml.priority,
+                minNodes: 0,
+                maxNodes: aml.maxNodes,
+                tags,
+            },
+            inSubscription,
+        );
         const scores = outputUri(ctx, options.outputDatastore);
         const job = new CommandJob(
             "score",
@@ -213,7 +222,7 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
                 identity: options.jobIdentity ?? "UserIdentity",
                 tags,
             },
-            { dependsOn: [files] },
+            { ...inSubscription, dependsOn: [files] },
         );
 
         return {

@@ -41,6 +41,27 @@ describe("ComputeCluster under mocks", () => {
         assert.equal(cluster.maxNodes, 2);
     });
 
+    it("replaces the cluster, deleting it first, on the settings AML accepts but does not apply in place", async () => {
+        new ComputeCluster("train", { resourceGroupName: MOCK_RESOURCE_GROUP, workspaceName: "mlw-x" });
+        await settle(recorder);
+        const { options, inputs } = recorder.one(COMPUTE);
+        assert.deepEqual([...options.replaceOnChanges].sort(), [
+            "properties.properties.enableNodePublicIp",
+            "properties.properties.remoteLoginPortPublicAccess",
+            "properties.properties.subnet",
+            "properties.properties.vmPriority",
+            "properties.properties.vmSize",
+        ]);
+        assert.equal(options.deleteBeforeReplace, true, "the name stays the same, so the old cluster goes first");
+        // Every path names an input the cluster sets (subnet only when given), so none is a typo.
+        for (const p of options.replaceOnChanges.filter((p) => !p.endsWith(".subnet"))) {
+            const value = p.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], inputs);
+            assert.notEqual(value, undefined, p);
+        }
+        // Scale settings change in place: no replacement for them.
+        assert.ok(!options.replaceOnChanges.some((p) => p.includes("scaleSettings")));
+    });
+
     it("runs GPU Spot nodes in a subnet without public IPs under isolation", async () => {
         new ComputeCluster("gpu", {
             resourceGroupName: MOCK_RESOURCE_GROUP,

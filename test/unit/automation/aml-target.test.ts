@@ -182,6 +182,22 @@ describe("aml target program under mocks", () => {
         assert.ok(outputs.jobName);
     });
 
+    it("creates and reads everything in the spec's subscription, through one explicit provider", async () => {
+        await createAmlTarget().program(context(spec()))();
+        await settle(recorder);
+        const provider = recorder.one("pulumi:providers:azure-native");
+        assert.equal(provider.inputs.subscriptionId, "00000000-0000-0000-0000-000000000001");
+        const reference = `${provider.id}`;
+        const azure = recorder.resources.filter((r) => r.type.startsWith("azure-native:"));
+        assert.ok(azure.length >= 2, "the cluster and the job");
+        for (const r of azure) {
+            assert.ok(
+                r.provider.endsWith(`::${reference}`),
+                `${r.type} ${r.name} uses ${r.provider || "the default provider"}`,
+            );
+        }
+    });
+
     it("passes URIs through without uploading them, and keeps a short timeout at AML's one-minute floor", async () => {
         const remote = "azureml://datastores/data/paths/nightly/input.csv";
         const folder = "azureml://datastores/data/paths/nightly/";
@@ -264,6 +280,8 @@ describe("aml target program under mocks", () => {
         await createAmlTarget().program(ctx)();
         await settle(recorder);
         assert.equal(recorder.count(STACK_REF), 0);
+        const read = recorder.calls.find((c) => c.token === "azure-native:machinelearningservices:getWorkspace");
+        assert.ok(read?.provider.includes("pulumi:providers:azure-native::azure"), `the read used ${read?.provider}`);
         assert.equal(recorder.one(BLOB_FILES).inputs.blobEndpoint, "https://stdirect.blob.core.windows.net/");
         assert.equal(recorder.one(COMPUTE).inputs.workspaceName, "mlw-direct");
         assert.equal(recorder.one(COMPUTE).inputs.location, "northeurope");

@@ -69,6 +69,24 @@ describe("DataStorage under mocks", () => {
         assert.equal(blobDiag.workspaceId, LAW);
     });
 
+    it("creates no account diagnostic setting when metrics are off: Azure refuses one without a category", async () => {
+        new DataStorage("quiet", {
+            resourceGroupName: MOCK_RESOURCE_GROUP,
+            diagnostics: { logAnalyticsWorkspaceId: LAW, metrics: false },
+        });
+        await settle(recorder);
+        const diags = recorder.ofType("azure-native:monitor:DiagnosticSetting").map((d) => d.inputs);
+        assert.deepEqual(
+            diags.map((d) => [
+                String(d.resourceUri).endsWith("/blobServices/default"),
+                d.logs.length,
+                d.metrics.length,
+            ]),
+            [[true, 1, 0]],
+            "only the blob service's logs",
+        );
+    });
+
     it("grants blob read with the reader role on the account, named deterministically", async () => {
         const storage = new DataStorage("g", { resourceGroupName: MOCK_RESOURCE_GROUP });
         storage.grantBlobRead("vm", "principal-1");
