@@ -103,3 +103,23 @@ export function identityWithMap(
 export function publicNetworkAccess(networkIsolation: boolean | undefined): "Enabled" | "Disabled" {
     return networkIsolation ? "Disabled" : "Enabled";
 }
+
+/** The public endpoint of a service with an IP firewall (storage, Key Vault). */
+export interface FirewallSettings {
+    readonly publicNetworkAccess: "Enabled" | "Disabled";
+    readonly defaultAction: "Allow" | "Deny";
+}
+
+/**
+ * The public endpoint of a service with an IP firewall: open without
+ * isolation; closed with isolation and no allowed ranges; with isolation and
+ * ranges, enabled but denying every source except the ranges, because a
+ * disabled public endpoint overrides the IP rules (Microsoft documents this
+ * for Key Vault and storage), so the ranges would do nothing. Pure.
+ */
+export function firewallSettings(networkIsolation: boolean, allowedIpRanges: readonly string[]): FirewallSettings {
+    if (!networkIsolation) return { publicNetworkAccess: "Enabled", defaultAction: "Allow" };
+    return allowedIpRanges.length > 0
+        ? { publicNetworkAccess: "Enabled", defaultAction: "Deny" }
+        : { publicNetworkAccess: "Disabled", defaultAction: "Deny" };
+}

@@ -30,9 +30,17 @@ export interface NameRule {
     readonly allowsHyphen: boolean;
     /** Extra checks that a regex expresses badly. Return a rule text when broken. */
     readonly extra?: (name: string) => string | undefined;
+    /** Whether a generated suffix must hold a letter (its last part must, for the `extra` rule). */
+    readonly suffixNeedsLetter?: boolean;
 }
 
 const noDoubleHyphen = (name: string) => (name.includes("--") ? "no consecutive hyphens" : undefined);
+
+/** Azure ML computes: every '-' must be followed, somewhere after it, by a letter. */
+const letterAfterEachHyphen = (name: string) =>
+    name.includes("-") && !/[a-zA-Z]/.test(name.slice(name.lastIndexOf("-") + 1))
+        ? "a letter somewhere after each '-'"
+        : undefined;
 
 /** Networking resources (NSG, subnet, public IP) share one character rule. */
 const NETWORK_NAME = {
@@ -97,13 +105,18 @@ export const NAME_RULES = {
         uniqueIn: "resourceGroup",
         allowsHyphen: true,
     },
+    // Microsoft's sources disagree on compute names (2-16 in the ARM naming rules, 3-24 in the Azure ML
+    // docs on clusters and instances, 3-32 in errors the portal returns): 24 is the Azure ML docs' limit, and
+    // the opt-in Azure test deploys a 24-character name.
     amlCompute: {
         minLength: 3,
-        maxLength: 32,
+        maxLength: 24,
         pattern: /^[a-zA-Z][a-zA-Z0-9-]*$/,
         description: "letters, digits and '-', starting with a letter",
         uniqueIn: "region",
         allowsHyphen: true,
+        extra: letterAfterEachHyphen,
+        suffixNeedsLetter: true,
     },
     amlComputeInstance: {
         minLength: 3,
@@ -112,6 +125,8 @@ export const NAME_RULES = {
         description: "letters, digits and '-', starting with a letter",
         uniqueIn: "region",
         allowsHyphen: true,
+        extra: letterAfterEachHyphen,
+        suffixNeedsLetter: true,
     },
     mlEndpoint: {
         minLength: 3,
@@ -382,7 +397,13 @@ export function resourceName(kind: ResourceKind, parts: NameParts): string {
         parts.suffixSeed ??
         [parts.workload, parts.environment, parts.instance].filter((p) => p !== undefined).join("/");
     const wantsSuffix = rule.uniqueIn === "global" || parts.suffixSeed !== undefined;
-    const suffix = wantsSuffix ? shortSuffix(`${kind}:${seed}`) : undefined;
+    const digits = wantsSuffix ? shortSuffix(`${kind}:${seed}`) : undefined;
+    // A suffix of digits only (about 1 in 2,000) gets a letter where the kind needs one: its first digit d
+    // becomes the d-th letter, which keeps the name deterministic.
+    const suffix =
+        digits !== undefined && rule.suffixNeedsLetter && !/[a-z]/.test(digits)
+            ? "abcdefghij"[Number(digits[0])] + digits.slice(1)
+            : digits;
 
     const tail = [...fixedParts, ...(suffix ? [suffix] : [])];
     const head = rule.abbreviation ? [rule.abbreviation] : [];

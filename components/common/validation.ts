@@ -161,23 +161,51 @@ export function isArmResourceId(id: string, provider: string, ...types: string[]
     return pattern.test(id);
 }
 
+/** The private IPv4 ranges of RFC 1918. */
+const PRIVATE_IPV4_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/** The first and last address of an IPv4 address or CIDR, as numbers. Pure. */
+function ipv4Span(value: string): [number, number] {
+    const [ip, bits = "32"] = value.split("/");
+    const base = ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(bits));
+    const start = base - (base % size);
+    return [start, start + size - 1];
+}
+
+/** True when an IPv4 address or CIDR overlaps a private range (RFC 1918). Pure. */
+export function isPrivateIpv4(value: string): boolean {
+    const [start, end] = ipv4Span(value);
+    return PRIVATE_IPV4_RANGES.some((range) => {
+        const [rs, re] = ipv4Span(range);
+        return start <= re && end >= rs;
+    });
+}
+
 /**
  * Problems with the `allowedIpRanges` of a service firewall (storage, Key
- * Vault): each an IPv4 address or CIDR, none open to the whole internet, and
- * only given with network isolation, since without it the service admits
- * every network and the list would do nothing. `resourceLabel` names the
- * resource in the rules, e.g. `vault` or `account`.
+ * Vault): each a public IPv4 address or CIDR (both services refuse private
+ * ranges: their rules apply to traffic from the internet), none open to the
+ * whole internet, and only given with network isolation, since without it the
+ * service admits every network and the list would do nothing.
+ * `resourceLabel` names the resource in the rules, e.g. `vault` or `account`;
+ * with `noSlash31`, a /31 prefix is refused (storage accepts neither /31 nor
+ * /32; a /32 is sent as the bare address).
  */
 export function firewallRangeIssues(
     ranges: readonly string[],
     networkIsolation: boolean,
     resourceLabel: string,
+    options: { readonly noSlash31?: boolean } = {},
 ): ValidationIssue[] {
     const v = new Validator();
     ranges.forEach((ip, i) => {
         const field = `allowedIpRanges[${i}]`;
         if (v.check(field, isIpv4AddressOrCidr(ip), "an IPv4 address or CIDR", ip)) {
-            v.check(field, !isOpenToInternet(ip), `must not open the ${resourceLabel} to the whole internet`, ip);
+            if (v.check(field, !isOpenToInternet(ip), `must not open the ${resourceLabel} to the whole internet`, ip)) {
+                v.check(field, !isPrivateIpv4(ip), "a public range (firewall rules refuse private ranges)", ip);
+            }
+            if (options.noSlash31) v.check(field, !ip.endsWith("/31"), "not a /31 (list its two addresses)", ip);
         }
     });
     v.check(

@@ -7,7 +7,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
-import { CommonArgs, publicNetworkAccess, Settings } from "../common/interface";
+import { CommonArgs, firewallSettings, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
@@ -81,6 +81,7 @@ export class SecretVault extends pulumi.ComponentResource {
         this.componentName = name;
         const r = validateSecretVaultArgs(args);
         const child = { parent: this };
+        const firewall = firewallSettings(r.networkIsolation, r.allowedIpRanges);
         const tenantId = args.tenantId ?? authorization.getClientConfigOutput(child).tenantId;
 
         this.vault = new keyvault.Vault(
@@ -100,11 +101,12 @@ export class SecretVault extends pulumi.ComponentResource {
                     enabledForDeployment: false,
                     enabledForDiskEncryption: false,
                     enabledForTemplateDeployment: false,
-                    publicNetworkAccess: publicNetworkAccess(r.networkIsolation),
+                    publicNetworkAccess: firewall.publicNetworkAccess,
                     networkAcls: {
-                        defaultAction: r.networkIsolation ? "Deny" : "Allow",
+                        defaultAction: firewall.defaultAction,
                         bypass: "AzureServices",
-                        ipRules: r.allowedIpRanges.map((value) => ({ value })),
+                        // The vault stores a single address as x.x.x.x/32; sending that form avoids a diff.
+                        ipRules: r.allowedIpRanges.map((ip) => ({ value: ip.includes("/") ? ip : `${ip}/32` })),
                     },
                 },
                 tags: withManagedBy(args.tags),

@@ -6,7 +6,7 @@
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { applyRoleAssignments, diagnosticSetting, grantRole } from "../common/access";
-import { CommonArgs, identityWithList, ManagedIdentities, publicNetworkAccess, Settings } from "../common/interface";
+import { CommonArgs, firewallSettings, identityWithList, ManagedIdentities, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
@@ -85,7 +85,7 @@ export function validateDataStorageArgs(args: Settings<DataStorageArgs>): Resolv
         "an integer from 1 to 365",
         r.blobSoftDeleteDays,
     );
-    v.merge(firewallRangeIssues(r.allowedIpRanges, r.networkIsolation, "account"));
+    v.merge(firewallRangeIssues(r.allowedIpRanges, r.networkIsolation, "account", { noSlash31: true }));
     v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return r;
@@ -106,6 +106,7 @@ export class DataStorage extends pulumi.ComponentResource {
         const r = validateDataStorageArgs(args);
         const tags = withManagedBy(args.tags);
         const child = { parent: this };
+        const firewall = firewallSettings(r.networkIsolation, r.allowedIpRanges);
 
         this.account = new storage.StorageAccount(
             `${name}-account`,
@@ -124,11 +125,15 @@ export class DataStorage extends pulumi.ComponentResource {
                 allowCrossTenantReplication: false,
                 // Azure ML rejects hierarchical-namespace accounts as workspace storage.
                 isHnsEnabled: false,
-                publicNetworkAccess: publicNetworkAccess(r.networkIsolation),
+                publicNetworkAccess: firewall.publicNetworkAccess,
                 networkRuleSet: {
-                    defaultAction: r.networkIsolation ? "Deny" : "Allow",
+                    defaultAction: firewall.defaultAction,
                     bypass: "AzureServices",
-                    ipRules: r.allowedIpRanges.map((ip) => ({ iPAddressOrRange: ip, action: "Allow" as const })),
+                    // Storage takes a single address without a prefix (it refuses /31 and /32).
+                    ipRules: r.allowedIpRanges.map((ip) => ({
+                        iPAddressOrRange: ip.replace(/\/32$/, ""),
+                        action: "Allow" as const,
+                    })),
                 },
                 identity: args.managedIdentities ? identityWithList(args.managedIdentities, false) : undefined,
                 tags,

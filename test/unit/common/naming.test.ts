@@ -209,9 +209,17 @@ const CASES: readonly NameCase[] = [
         why: "one over the maximum",
     },
 
-    // AML compute cluster 3-32 / instance 3-24: letters, digits, '-'; starts with a letter
-    { kind: "amlCompute", field: "computeName", name: "gpu-cluster-01", why: "hyphens and digits" },
-    { kind: "amlCompute", field: "computeName", name: "g".repeat(32), why: "maximum length 32" },
+    // AML compute cluster and instance 3-24 (the Azure ML docs): letters, digits, '-'; starts with a letter; a
+    // letter somewhere after each '-'
+    { kind: "amlCompute", field: "computeName", name: "gpu-cluster-01a", why: "hyphens and digits" },
+    { kind: "amlCompute", field: "computeName", name: "g".repeat(24), why: "maximum length 24" },
+    {
+        kind: "amlCompute",
+        field: "computeName",
+        name: "gpu-cluster-01",
+        broken: [/a letter somewhere after each '-'/],
+        why: "digits only after the last hyphen",
+    },
     { kind: "amlCompute", field: "computeName", name: "1gpu", broken: [/starting with a letter/], why: "digit first" },
     {
         kind: "amlCompute",
@@ -220,14 +228,14 @@ const CASES: readonly NameCase[] = [
         broken: [/letters, digits and '-'/],
         why: "underscore",
     },
-    { kind: "amlCompute", field: "computeName", name: "g".repeat(33), broken: [LENGTH(3, 32)], why: "too long" },
+    { kind: "amlCompute", field: "computeName", name: "g".repeat(25), broken: [LENGTH(3, 24)], why: "too long" },
     { kind: "amlComputeInstance", field: "instanceName", name: "i".repeat(24), why: "maximum length 24" },
     {
         kind: "amlComputeInstance",
         field: "instanceName",
         name: "i".repeat(25),
         broken: [LENGTH(3, 24)],
-        why: "instances are shorter than clusters",
+        why: "one over the maximum",
     },
 
     // AML online/batch endpoint and deployment: 3-32, starts with a letter, letters, digits, single '-'
@@ -547,7 +555,7 @@ const DOCUMENTED_LENGTHS: Partial<Record<ResourceKind, [number, number]>> = {
     keyVault: [3, 24],
     containerRegistry: [5, 50],
     mlWorkspace: [3, 33],
-    amlCompute: [3, 32],
+    amlCompute: [3, 24],
     amlComputeInstance: [3, 24],
     mlEndpoint: [3, 32],
     mlDeployment: [3, 32],
@@ -775,7 +783,7 @@ describe("naming: resourceName", () => {
 
     it("is deterministic: same parts, same name", () => {
         for (const kind of ALL_KINDS) {
-            const parts = { workload: "scoring", environment: "prod", instance: "01" };
+            const parts = { workload: "scoring", environment: "prod", instance: "a1" };
             assert.equal(resourceName(kind, parts), resourceName(kind, { ...parts }), kind);
         }
     });
@@ -889,5 +897,26 @@ describe("naming: names derived from component names", () => {
             () => componentResourceName("keyVault", naming("x"), "9bad--name", "vaultName"),
             (err: ValidationError) => err.fields.every((f) => f === "vaultName"),
         );
+    });
+});
+
+describe("naming: Azure ML compute names", () => {
+    it("give a suffix of digits only a letter, so a letter follows the last '-', and stay deterministic", () => {
+        // Find a component whose suffix comes out as digits only (about 1 in 2,000).
+        let seed = 0;
+        while (!/^[0-9]+$/.test(shortSuffix(`amlCompute:${seed}`))) seed++;
+        const digits = shortSuffix(`amlCompute:${seed}`);
+        const name = resourceName("amlCompute", { workload: "score", suffixSeed: String(seed) });
+        assert.equal(name, `score-${"abcdefghij"[Number(digits[0])]}${digits.slice(1)}`);
+        assert.equal(resourceName("amlCompute", { workload: "score", suffixSeed: String(seed) }), name);
+        // Kinds without the rule keep the digits.
+        assert.match(resourceName("mlWorkspace", { workload: "score", suffixSeed: String(seed) }), /-[0-9a-z]{6}$/);
+    });
+
+    it("fit a 24-character name for a long component name, the suffix kept", () => {
+        const name = resourceName("amlCompute", { workload: "training-dev-cluster", suffixSeed: "s" });
+        assert.ok(name.length <= 24, name);
+        assert.match(name, /-[a-z0-9]{6}$/);
+        assert.deepEqual(nameIssues("amlCompute", name), []);
     });
 });

@@ -22,6 +22,22 @@ describe("shared checks used by several components", () => {
             assert.match(issues[1].rule, /must not open the account to the whole internet/);
             assert.match(issues[2].rule, /networkIsolation: true/);
         });
+
+        it("refuses private ranges, which service firewalls refuse, and /31 where storage refuses it", () => {
+            const issues = firewallRangeIssues(
+                ["10.1.2.3", "172.20.0.0/16", "192.168.1.0/24", "172.15.0.0/16", "203.0.113.6/31"],
+                true,
+                "account",
+                { noSlash31: true },
+            );
+            assert.deepEqual(
+                issues.map((i) => i.field),
+                ["allowedIpRanges[0]", "allowedIpRanges[1]", "allowedIpRanges[2]", "allowedIpRanges[4]"],
+            );
+            assert.match(issues[0].rule, /firewall rules refuse private ranges/);
+            assert.match(issues[3].rule, /not a \/31/);
+            assert.deepEqual(firewallRangeIssues(["203.0.113.6/31"], true, "vault"), [], "a vault takes a /31");
+        });
     });
 
     describe("isArmResourceId", () => {

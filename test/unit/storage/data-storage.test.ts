@@ -44,20 +44,32 @@ describe("DataStorage under mocks", () => {
         assert.equal(recorder.count("azure-native:authorization:RoleAssignment"), 0);
     });
 
-    it("closes the firewall and sends blob logs to Log Analytics when isolated", async () => {
+    it("closes the public endpoint when isolated with no allowed range", async () => {
+        new DataStorage("closed", { resourceGroupName: MOCK_RESOURCE_GROUP, networkIsolation: true });
+        await settle(recorder);
+        const account = recorder.one(SA).inputs;
+        assert.equal(account.publicNetworkAccess, "Disabled");
+        assert.equal(account.networkRuleSet.defaultAction, "Deny");
+    });
+
+    it("denies all but the given ranges when isolated with ranges, and sends blob logs to Log Analytics", async () => {
         new DataStorage("iso", {
             resourceGroupName: MOCK_RESOURCE_GROUP,
             networkIsolation: true,
-            allowedIpRanges: ["203.0.113.0/24"],
+            allowedIpRanges: ["203.0.113.0/24", "198.51.100.7/32"],
             diagnostics: { logAnalyticsWorkspaceId: LAW },
         });
         await settle(recorder);
         const account = recorder.one(SA).inputs;
-        assert.equal(account.publicNetworkAccess, "Disabled");
+        // A disabled public endpoint would ignore the IP rules; storage takes a single address without /32.
+        assert.equal(account.publicNetworkAccess, "Enabled");
         assert.deepEqual(account.networkRuleSet, {
             defaultAction: "Deny",
             bypass: "AzureServices",
-            ipRules: [{ iPAddressOrRange: "203.0.113.0/24", action: "Allow" }],
+            ipRules: [
+                { iPAddressOrRange: "203.0.113.0/24", action: "Allow" },
+                { iPAddressOrRange: "198.51.100.7", action: "Allow" },
+            ],
         });
         const diags = recorder.ofType("azure-native:monitor:DiagnosticSetting").map((d) => d.inputs);
         assert.equal(diags.length, 2);
