@@ -5,8 +5,12 @@
  * so a script written for `torchrun` runs unchanged. With `distribution:
  * "None"` it is a plain Command job (the batch driver's scoring job).
  *
- * Jobs are immutable in Azure ML, so any change of the spec replaces the job
- * (a new submission) instead of attempting an update Azure would refuse.
+ * Jobs are immutable in Azure ML (the service refuses a change of their
+ * settings), and the service fills in and normalises their properties, so
+ * what `pulumi refresh` brings back differs from what was sent. The job
+ * therefore ignores every difference of its properties, and its Pulumi name
+ * carries a hash of the settings the user gave (`jobSettingsHash`): a
+ * changed setting is a new job, submitted; a refresh changes nothing.
  *
  * The job name: the Job resource takes it as an input called `id`, which the
  * Node.js SDK reserves for resource ids and never sends to the provider. So
@@ -16,6 +20,7 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import { input } from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
+import { shortSuffix } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, ValidationIssue, isIntInRange } from "../common/validation";
 import { withFormerTypes } from "../common/component";
@@ -257,6 +262,39 @@ function jobData(kind: DataKind, data: Readonly<Record<string, JobDataArgs>> | u
     );
 }
 
+/** What stands in the hash for a value that another resource of the program provides. */
+const FROM_A_RESOURCE = "(from a resource)";
+
+/** `value` with keys sorted and Outputs or promises replaced by a stand-in, for a stable hash. Pure. */
+function knownValue(value: unknown): unknown {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return FROM_A_RESOURCE;
+    if (Array.isArray(value)) return value.map(knownValue);
+    if (value && typeof value === "object") {
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((k) => [k, knownValue((value as Record<string, unknown>)[k])]),
+        );
+    }
+    return value;
+}
+
+/**
+ * A short hash of the job's settings as the program knows them: every
+ * setting the user gives (command, environment, counts, data, variables,
+ * timeout, identity, experiment); a value another resource provides (the
+ * cluster's id, an uploaded file's URL) counts as a stand-in, so a replaced
+ * cluster does not resubmit a job that already ran. Tags are left out: they
+ * describe the job, they do not change it. Pure.
+ */
+export function jobSettingsHash(args: CommandJobSettings & Pick<CommandJobArgs, "computeId">): string {
+    const settings: Record<string, unknown> = { ...args, ...resolveCommandJobArgs(args) };
+    // Neither is sent as a setting of the job: tags only describe it, the cluster's size only checks it.
+    delete settings.tags;
+    delete settings.clusterMaxNodes;
+    return shortSuffix(`CommandJob:${JSON.stringify(knownValue(settings))}`);
+}
+
 export class CommandJob extends pulumi.ComponentResource {
     readonly job: machinelearningservices.Job;
     readonly jobName: pulumi.Output<string>;
@@ -268,7 +306,7 @@ export class CommandJob extends pulumi.ComponentResource {
         const r = validateCommandJobArgs(args);
 
         this.job = new machinelearningservices.Job(
-            `${name}-job`,
+            `${name}-job-${jobSettingsHash(args)}`,
             {
                 resourceGroupName: args.resourceGroupName,
                 workspaceName: args.workspaceName,
@@ -302,7 +340,8 @@ export class CommandJob extends pulumi.ComponentResource {
                     tags: withManagedBy(args.tags),
                 },
             },
-            { parent: this, replaceOnChanges: ["properties"] },
+            // The service's own fill-ins never become a diff; a changed setting is a new name (see above).
+            { parent: this, ignoreChanges: ["properties"] },
         );
 
         this.jobName = this.job.name;

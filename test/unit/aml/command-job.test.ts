@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { CommandJob, CommandJobArgs, datastoreUri, validateCommandJobArgs } from "../../../components/aml/command-job";
 import { ValidationError } from "../../../components/common/validation";
@@ -35,7 +36,7 @@ describe("CommandJob under mocks", () => {
         const props = inputs.properties;
         assert.equal(inputs.workspaceName, "ws");
         assert.equal(inputs.id, undefined, "the SDK never sends `id`: azure-native names the job");
-        assert.equal(recorder.one(JOB).name, "ddp-job");
+        assert.match(recorder.one(JOB).name, /^ddp-job-[a-z0-9]{6}$/);
         assert.equal(props.jobType, "Command");
         assert.equal(props.computeId, CLUSTER);
         assert.equal(props.environmentId, ENV);
@@ -61,6 +62,33 @@ describe("CommandJob under mocks", () => {
         assert.equal(props.experimentName, "distributed-training");
         // The mock names a job after its workspace (no name input exists); Azure returns the generated name.
         assert.equal(await valueOf(job.jobName), "ws");
+    });
+
+    it("names the job after the user's settings and ignores the service's changes to its properties", async () => {
+        const nameOf = async (name: string, args: CommandJobArgs) => {
+            const before = recorder.resources.length;
+            new CommandJob(name, args);
+            await settle(recorder);
+            const job = recorder.resources.slice(before).find((r) => r.type === JOB)!;
+            return { name: job.name.slice(name.length), options: job.options };
+        };
+        const first = await nameOf("a", base);
+        assert.deepEqual(first.options.ignoreChanges, ["properties"], "a refresh's normalised properties never diff");
+        assert.deepEqual(first.options.replaceOnChanges, []);
+        assert.equal((await nameOf("b", { ...base })).name, first.name, "same settings, same job");
+        assert.equal((await nameOf("c", { ...base, tags: { team: "x" } })).name, first.name, "tags describe it only");
+        // The cluster a program creates arrives as an Output: replacing the cluster does not resubmit the job.
+        const onCluster = (id: string) => nameOf("d", { ...base, computeId: pulumi.output(id) });
+        assert.equal((await onCluster("/subscriptions/s/c1")).name, (await onCluster("/subscriptions/s/c2")).name);
+        for (const changed of [
+            { command: "python other.py" },
+            { instanceCount: 1 },
+            { timeoutSeconds: 600 },
+            { environmentVariables: { X: "1" } },
+            { inputs: { train: { path: "data/other" } } },
+        ]) {
+            assert.notEqual((await nameOf("e", { ...base, ...changed })).name, first.name, JSON.stringify(changed));
+        }
     });
 
     it("keeps full URIs and trims leading slashes of datastore paths", () => {
