@@ -69,10 +69,23 @@ export function folderFiles(dir: string, name: string): Record<string, string> {
 }
 
 /**
+ * How long an upload waits for a blob role that may still be applying: a new
+ * role assignment takes up to 10 minutes to apply (Microsoft's RBAC
+ * troubleshooting guide), and until then the account answers 403
+ * AuthorizationPermissionMismatch. The delays before each new attempt, in ms
+ * (10 minutes in all).
+ */
+export const PERMISSION_RETRY_DELAYS_MS: readonly number[] = [15_000, 30_000, 60_000, 120_000, 180_000, 195_000];
+
+/**
  * The provider. `tokenSource` is for tests that call it directly; in a stack
  * it is undefined and a DefaultAzureCredential is created in the provider process.
+ * `permissionRetryDelaysMs` is for tests too.
  */
-export function blobFilesProvider(tokenSource?: TokenSource): pulumi.dynamic.ResourceProvider {
+export function blobFilesProvider(
+    tokenSource?: TokenSource,
+    permissionRetryDelaysMs: readonly number[] = PERMISSION_RETRY_DELAYS_MS,
+): pulumi.dynamic.ResourceProvider {
     async function token(): Promise<string> {
         if (tokenSource) return tokenSource("https://storage.azure.com/.default");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -92,11 +105,25 @@ export function blobFilesProvider(tokenSource?: TokenSource): pulumi.dynamic.Res
             headers["x-ms-blob-type"] = "BlockBlob";
             headers["content-type"] = "application/octet-stream";
         }
-        const response = await fetch(url, { method, headers, body });
-        const text = await response.text();
-        if (response.ok || (method === "DELETE" && response.status === 404)) return response.status;
-        const code = response.headers.get("x-ms-error-code") ?? "";
-        throw new Error(`${method} ${url} failed with HTTP ${response.status} ${code}: ${text.slice(0, 300)}`);
+        let waited = 0;
+        for (let attempt = 0; ; attempt++) {
+            const response = await fetch(url, { method, headers, body });
+            const text = await response.text();
+            if (response.ok || (method === "DELETE" && response.status === 404)) return response.status;
+            const code = response.headers.get("x-ms-error-code") ?? "";
+            const failure = `${method} ${url} failed with HTTP ${response.status} ${code}: ${text.slice(0, 300)}`;
+            if (code !== "AuthorizationPermissionMismatch") throw new Error(failure);
+            if (attempt >= permissionRetryDelaysMs.length) {
+                throw new Error(
+                    `${failure} (still refused after ${Math.round(waited / 1000)} s: the identity running the ` +
+                        "driver needs Storage Blob Data Contributor on the account, and a new role assignment " +
+                        "takes up to 10 minutes to apply)",
+                );
+            }
+            // A role granted minutes ago may still be applying: wait, bounded, instead of failing the run.
+            await new Promise((resolve) => setTimeout(resolve, permissionRetryDelaysMs[attempt]));
+            waited += permissionRetryDelaysMs[attempt];
+        }
     }
     async function upload(s: BlobFilesState): Promise<BlobFilesState> {
         // eslint-disable-next-line @typescript-eslint/no-require-imports

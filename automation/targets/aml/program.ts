@@ -5,8 +5,9 @@
  *
  * Local parts of the workload (the script or code folder, a requirements
  * file, a local model, local inputs) reach the job as blobs uploaded by the
- * run stack (BlobFiles, Entra auth) into a container of the workspace's
- * storage account, passed as `uri_file`/`uri_folder` inputs; code goes in as
+ * run stack (BlobFiles, Entra auth) into the container of the workspace's
+ * default datastore, which every workspace has (read from the datastore, not
+ * assumed), passed as `uri_file`/`uri_folder` inputs; code goes in as
  * an input rather than a code asset because a code asset needs the same
  * upload plus an immutable, versioned registration that outlives the run.
  * URIs are passed as written, a registered model as a `custom_model` input.
@@ -31,17 +32,14 @@ import { ResolvedAmlSection } from "./spec";
 
 export type AmlContext = TargetContext<ResolvedAmlSection>;
 
-export const DEFAULT_UPLOAD_CONTAINER = "data";
 export const RUN_FOLDER = "batch-runs";
 /** AML refuses job limits under a minute; shorter spec timeouts are enforced by the driver's wait. */
 const MIN_JOB_TIMEOUT_SECONDS = 60;
 
 /** Settings of the target that are not part of a run spec (tests, non-default workspaces). */
 export interface AmlProgramOptions {
-    /** Optional. Container of the workspace's storage account for uploaded code and data. @default "data" */
-    readonly uploadContainer?: string;
-    /** Optional. Datastore for outputs when the spec names none. @default "workspaceblobstore" */
-    readonly outputDatastore?: string;
+    /** Optional. Blob datastore of the workspace that receives uploads and, when the spec names none, outputs. @default "workspaceblobstore" */
+    readonly datastore?: string;
     /** Optional. Identity the job reads and writes data with. @default "UserIdentity" */
     readonly jobIdentity?: "UserIdentity" | "Managed";
 }
@@ -52,7 +50,7 @@ export function runFolder(ctx: Pick<AmlContext, "stackName" | "spec">): string {
 }
 
 /** Where the job writes: the spec's datastore folder, or the run's folder of the default datastore. Pure. */
-export function outputUri(ctx: Pick<AmlContext, "stackName" | "spec">, datastore = DEFAULT_DATASTORE): string {
+export function outputUri(ctx: Pick<AmlContext, "stackName" | "spec">, datastore: string = DEFAULT_DATASTORE): string {
     return ctx.spec.outputs ?? `azureml://datastores/${datastore}/paths/${runFolder(ctx)}`;
 }
 
@@ -89,7 +87,34 @@ interface Workspace {
     readonly resourceGroupName: pulumi.Output<string>;
     readonly workspaceName: pulumi.Output<string>;
     readonly location?: pulumi.Output<string | undefined>;
+}
+
+/** Where a blob datastore keeps its files. */
+interface BlobContainer {
     readonly blobEndpoint: pulumi.Output<string>;
+    readonly container: pulumi.Output<string>;
+}
+
+/** The blob endpoint and container behind a workspace's blob datastore, from Azure ML's own record of it. */
+function datastoreContainer(ws: Workspace, name: string, provider: Provider): BlobContainer {
+    const properties = machinelearningservices
+        .getDatastoreOutput(
+            { resourceGroupName: ws.resourceGroupName, workspaceName: ws.workspaceName, name },
+            { provider },
+        )
+        .apply((d) => {
+            const p = d.properties;
+            if (p.datastoreType !== "AzureBlob" || !p.accountName || !p.containerName) {
+                throw new Error(`datastore ${name} is not a blob container (type ${p.datastoreType})`);
+            }
+            return p;
+        });
+    return {
+        blobEndpoint: properties.apply(
+            (p) => `${p.protocol ?? "https"}://${p.accountName}.blob.${p.endpoint ?? "core.windows.net"}/`,
+        ),
+        container: properties.apply((p) => p.containerName!),
+    };
 }
 
 /** Reads the workspace from the base stack (the platform contract), or from ARM when the spec names it. */
@@ -103,13 +128,6 @@ function readWorkspace(aml: ResolvedAmlSection, provider: Provider): Workspace {
         resourceGroupName: pulumi.output(resourceGroupName),
         workspaceName: pulumi.output(workspaceName),
         location: ws.apply((w) => w.location),
-        // The workspace names its storage account by ARM id; the account name is its last segment.
-        blobEndpoint: ws
-            .apply((w) => w.storageAccount)
-            .apply((id) => {
-                if (!id) throw new Error(`workspace ${workspaceName} reports no storage account`);
-                return `https://${id.split("/").pop()}.blob.core.windows.net/`;
-            }),
     };
 }
 
@@ -140,10 +158,12 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
         const provider = new Provider("azure", { subscriptionId: aml.subscriptionId });
         const inSubscription = { providers: [provider] };
         const ws = readWorkspace(aml, provider);
+        const datastore = options.datastore ?? DEFAULT_DATASTORE;
+        const store = datastoreContainer(ws, datastore, provider);
         const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
         const files = new BlobFiles("inputs", {
-            blobEndpoint: ws.blobEndpoint,
-            container: options.uploadContainer ?? DEFAULT_UPLOAD_CONTAINER,
+            blobEndpoint: store.blobEndpoint,
+            container: store.container,
             prefix: `${runFolder(ctx)}inputs`,
             files: uploads(ctx),
         });
@@ -202,7 +222,7 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
             },
             inSubscription,
         );
-        const scores = outputUri(ctx, options.outputDatastore);
+        const scores = outputUri(ctx, datastore);
         const job = new CommandJob(
             "score",
             {

@@ -94,9 +94,22 @@ function context(
     };
 }
 
-/** Mocks the base stack and the upload's provider outputs (URLs per blob, as the provider computes them). */
+/** The container of the workspace's default datastore (Azure ML names it after the workspace). */
+const CONTAINER = "azureml-blobstore-1b2c3d4e-0000-4000-8000-000000000000";
+
+/** Mocks the base stack, the workspace's default datastore and the upload's provider outputs (URLs per blob). */
 function mockBaseStack(recorder: MockRecorder): void {
     recorder.outputsFor(STACK_REF, () => ({ outputs: BASE_OUTPUTS, secretOutputNames: [] }));
+    recorder.onCall("azure-native:machinelearningservices:getDatastore", (inputs) => ({
+        name: inputs.name,
+        properties: {
+            datastoreType: "AzureBlob",
+            accountName: inputs.workspaceName === "mlw-direct" ? "stdirect" : "stbase",
+            containerName: CONTAINER,
+            endpoint: "core.windows.net",
+            protocol: "https",
+        },
+    }));
     recorder.outputsFor(BLOB_FILES, (inputs) => {
         const state = inputs as unknown as BlobFilesState;
         const urls = Object.fromEntries(
@@ -106,7 +119,7 @@ function mockBaseStack(recorder: MockRecorder): void {
     });
 }
 
-const UPLOADS = `${BLOB}data/batch-runs/nightly-churn/${STACK}/inputs`;
+const UPLOADS = `${BLOB}${CONTAINER}/batch-runs/nightly-churn/${STACK}/inputs`;
 
 describe("aml target program under mocks", () => {
     let recorder: MockRecorder;
@@ -122,9 +135,16 @@ describe("aml target program under mocks", () => {
 
         assert.equal(recorder.one(STACK_REF).inputs.name, "organization/platform/prod");
 
+        // Uploads go to the container of the workspace's default datastore, as Azure ML records it.
+        const datastore = recorder.calls.find((c) => c.token === "azure-native:machinelearningservices:getDatastore");
+        assert.deepEqual(datastore?.inputs, {
+            resourceGroupName: "rg-ml-prod",
+            workspaceName: "mlw-ml-prod-abc123",
+            name: "workspaceblobstore",
+        });
         const upload = recorder.one(BLOB_FILES).inputs;
         assert.equal(upload.blobEndpoint, BLOB);
-        assert.equal(upload.container, "data");
+        assert.equal(upload.container, CONTAINER);
         assert.equal(upload.prefix, `batch-runs/nightly-churn/${STACK}/inputs`);
         assert.deepEqual(Object.keys(upload.files).sort(), [
             "data/data/data.csv",
@@ -387,22 +407,47 @@ describe("aml target helpers and the upload provider", () => {
         );
     });
 
-    it("fails an upload the storage account refuses, naming the status and error code", async () => {
-        const fake = await serve(() => ({
-            status: 403,
-            headers: { "x-ms-error-code": "AuthorizationPermissionMismatch" },
-            body: "This request is not authorized to perform this operation using this permission.",
-        }));
-        const provider = blobFilesProvider(async () => "t");
+    const refused = (code: string) => ({
+        status: 403,
+        headers: { "x-ms-error-code": code },
+        body: "This request is not authorized to perform this operation using this permission.",
+    });
+
+    const upload = (endpoint: string) => ({
+        blobEndpoint: endpoint,
+        container: "c",
+        prefix: "p",
+        files: { "m.json": { path: path.join(dir, "model.json"), sha256: "x" } },
+    });
+
+    it("waits for a blob role still applying, then uploads", async () => {
+        let puts = 0;
+        const fake = await serve(() => (++puts <= 2 ? refused("AuthorizationPermissionMismatch") : { status: 201 }));
+        await blobFilesProvider(async () => "t", [1, 1, 1]).create!(upload(fake.endpoint));
+        assert.equal(puts, 3, "two refusals while the role applied, then the upload");
+    });
+
+    it("waits only so long, then fails saying which role is missing and why it waited", async () => {
+        const never = await serve(() => refused("AuthorizationPermissionMismatch"));
         await assert.rejects(
-            provider.create!({
+            blobFilesProvider(async () => "t", [1, 1]).create!(upload(never.endpoint)),
+            /PUT .*\/c\/p\/m\.json failed with HTTP 403 AuthorizationPermissionMismatch.*still refused after 0 s: .*Storage Blob Data Contributor.*up to 10 minutes/,
+        );
+        assert.equal(never.requests.length, 3, "the first attempt and one per delay");
+    });
+
+    it("fails at once on any other refusal, naming the status and error code", async () => {
+        const fake = await serve(() => refused("AuthorizationFailure"));
+        await assert.rejects(
+            blobFilesProvider(async () => "t", [1, 1]).create!({
                 blobEndpoint: fake.endpoint,
                 container: "data",
                 prefix: "p",
                 files: { "m.json": { path: path.join(dir, "model.json"), sha256: "x" } },
             }),
-            /PUT .*\/data\/p\/m\.json failed with HTTP 403 AuthorizationPermissionMismatch/,
+            /PUT .*\/data\/p\/m\.json failed with HTTP 403 AuthorizationFailure/,
         );
+        assert.equal(fake.requests.length, 1);
     });
 
     it("quotes only the arguments a shell would change", () => {
