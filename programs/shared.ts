@@ -85,9 +85,18 @@ export function platformConfigSpec() {
         dataScientistPrincipalIds: {
             type: "string[]",
             default: [] as string[],
-            description: "Entra object ids of people given AzureML Data Scientist and blob read/write.",
+            description:
+                "Entra object ids of people who run experiments and batches (AzureML Data Scientist and Compute Operator, blob and file data).",
             hint: "your object id: az ad signed-in-user show --query id -o tsv",
             arg: "dataScientistPrincipalIds",
+        },
+        runnerPrincipalIds: {
+            type: "string[]",
+            default: [] as string[],
+            description:
+                "Object ids of the service principals or managed identities that run nightly aml batches (AzureML Data Scientist and Compute Operator, blob data).",
+            hint: "a service principal's object id: az ad sp show --id <app id> --query id -o tsv",
+            arg: "runnerPrincipalIds",
         },
     } as const;
 }
@@ -130,6 +139,7 @@ export interface PlatformConfig {
     readonly logDailyQuotaGb?: number;
     readonly purgeProtection: boolean;
     readonly dataScientistPrincipalIds: string[];
+    readonly runnerPrincipalIds: string[];
 }
 
 /** The MlPlatform settings a path's config asks for (the program adds where it goes). Pure. */
@@ -142,6 +152,7 @@ export function platformSettings(tags: Record<string, string>, config: PlatformC
         logDailyQuotaGb: config.logDailyQuotaGb,
         purgeProtection: config.purgeProtection,
         dataScientistPrincipalIds: config.dataScientistPrincipalIds,
+        runnerPrincipalIds: config.runnerPrincipalIds,
     };
 }
 

@@ -31,11 +31,22 @@ export interface MlPlatformArgs extends Omit<CommonArgs, "diagnostics" | "roleAs
     /** Optional. Public IPv4 ranges let through storage and vault firewalls when isolated. @default [] */
     readonly allowedIpRanges?: readonly string[];
     /**
-     * Optional. Entra object ids of people who run experiments: each gets
-     * AzureML Data Scientist on the workspace and blob read/write on the data
-     * account. @default []
+     * Optional. Entra object ids of people who run experiments and batches:
+     * each gets, as a user, AzureML Data Scientist and AzureML Compute
+     * Operator on the workspace (Data Scientist excludes creating and
+     * deleting compute, which every aml batch run does), Storage Blob Data
+     * Contributor on the account (data, and the uploads of batch runs), and
+     * Storage File Data Privileged Contributor on it (studio notebooks on an
+     * account without shared keys). @default []
      */
     readonly dataScientistPrincipalIds?: readonly string[];
+    /**
+     * Optional. Entra object ids of the service principals or managed
+     * identities that run the driver's aml batches (a nightly scheduler):
+     * each gets AzureML Data Scientist and AzureML Compute Operator on the
+     * workspace and Storage Blob Data Contributor on the account. @default []
+     */
+    readonly runnerPrincipalIds?: readonly string[];
 }
 
 /** The registry SKU a platform gets: the one asked for, else Premium with isolation (required there), else Basic. Pure. */
@@ -90,13 +101,19 @@ export function mlPlatformIssues(args: Settings<MlPlatformArgs>): ValidationIssu
         if (!seen.has(key)) v.merge([issue]);
         seen.add(key);
     }
-    const ids = args.dataScientistPrincipalIds ?? [];
-    ids.forEach((id, i) => {
-        const field = `dataScientistPrincipalIds[${i}]`;
-        if (v.check(field, isGuid(id), "an Entra object id (GUID)", id)) {
+    // One principal, one list: the same grant twice would be two resources with one Azure name.
+    const people = (args.dataScientistPrincipalIds ?? []).map((id) => id.toLowerCase());
+    for (const key of ["dataScientistPrincipalIds", "runnerPrincipalIds"] as const) {
+        const ids = args[key] ?? [];
+        ids.forEach((id, i) => {
+            const field = `${key}[${i}]`;
+            if (!v.check(field, isGuid(id), "an Entra object id (GUID)", id)) return;
             v.check(field, ids.findIndex((x) => x.toLowerCase() === id.toLowerCase()) === i, "listed once", id);
-        }
-    });
+            if (key === "runnerPrincipalIds") {
+                v.check(field, !people.includes(id.toLowerCase()), "not also in dataScientistPrincipalIds", id);
+            }
+        });
+    }
     return [...v.issues];
 }
 
@@ -165,7 +182,15 @@ export class MlPlatform extends pulumi.ComponentResource {
         for (const principalId of args.dataScientistPrincipalIds ?? []) {
             const label = `person-${principalId.toLowerCase()}`;
             this.workspace.grantDataScientist(label, principalId, "User");
+            this.workspace.grantComputeOperator(label, principalId, "User");
             this.storage.grantBlobWrite(label, principalId, "User");
+            this.storage.grantFilePrivileged(label, principalId, "User");
+        }
+        for (const principalId of args.runnerPrincipalIds ?? []) {
+            const label = `runner-${principalId.toLowerCase()}`;
+            this.workspace.grantDataScientist(label, principalId, "ServicePrincipal");
+            this.workspace.grantComputeOperator(label, principalId, "ServicePrincipal");
+            this.storage.grantBlobWrite(label, principalId, "ServicePrincipal");
         }
 
         this.registerOutputs({

@@ -139,11 +139,15 @@ export class MlWorkspace extends pulumi.ComponentResource {
         );
     }
 
-    /** Create, scale and delete computes (AzureML Compute Operator). */
-    grantComputeOperator(label: string, principalId: pulumi.Input<string>) {
+    /** Create, scale and delete computes (AzureML Compute Operator), which AzureML Data Scientist excludes. */
+    grantComputeOperator(
+        label: string,
+        principalId: pulumi.Input<string>,
+        principalType?: "ServicePrincipal" | "User" | "Group",
+    ) {
         return grantRole(
             `${this.componentName}-computeop-${label}`,
-            { scope: this.workspace.id, principalId, role: "AzureMLComputeOperator" },
+            { scope: this.workspace.id, principalId, role: "AzureMLComputeOperator", principalType },
             { parent: this },
         );
     }

@@ -22,8 +22,9 @@ export interface Grant {
 }
 
 /**
- * Creates a role assignment named deterministically from (scope, principal, role),
- * so a second `up` (or a second stack granting the same) is a no-op, not a conflict.
+ * Creates a role assignment named deterministically from (scope, principal,
+ * role), so a second `up` changes nothing. One stack owns each grant: another
+ * stack creating the same one fails (see roles.ts).
  */
 export function grantRole(
     name: string,

@@ -2,9 +2,12 @@
  * Built-in Azure roles and deterministic role-assignment names.
  *
  * A role assignment's name is a GUID that must be unique per scope. Deriving it
- * from (scope, principal, role) makes re-deploys idempotent and lets two stacks
- * that grant the same thing converge instead of failing with
- * RoleAssignmentExists.
+ * from (scope, principal, role) makes re-deploys idempotent. It does not let
+ * two stacks share a grant: azure-native refuses to create a role assignment
+ * that already exists ("cannot create already existing resource"; ARM itself
+ * answers RoleAssignmentExists for the same grant under another name), and
+ * destroying one stack would remove a grant the other relies on. So exactly
+ * one stack owns each grant.
  */
 import { createHash } from "node:crypto";
 import { ValidationError, isGuid } from "./validation";
@@ -20,6 +23,7 @@ export const BUILT_IN_ROLES = {
     EventHubsDataSender: "2b629674-e913-4c01-ae53-ef4638d8f975",
     AzureMLDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
     AzureMLComputeOperator: "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815",
+    StorageFileDataPrivilegedContributor: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
 } as const;
 
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;

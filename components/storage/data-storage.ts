@@ -212,6 +212,22 @@ export class DataStorage extends pulumi.ComponentResource {
         );
     }
 
+    /**
+     * Files of the account's shares (Storage File Data Privileged Contributor):
+     * what Azure ML studio notebooks need when the account takes no shared keys.
+     */
+    grantFilePrivileged(
+        label: string,
+        principalId: pulumi.Input<string>,
+        principalType?: "ServicePrincipal" | "User" | "Group",
+    ) {
+        return grantRole(
+            `${this.componentName}-files-${label}`,
+            { scope: this.account.id, principalId, role: "StorageFileDataPrivilegedContributor", principalType },
+            { parent: this },
+        );
+    }
+
     /** Read/write on one container only, the narrowest scope. */
     grantContainerWrite(label: string, container: string, principalId: pulumi.Input<string>) {
         const target = this.containers[container];

@@ -100,6 +100,7 @@ describe("BUILT_IN_ROLES", () => {
             EventHubsDataSender: "2b629674-e913-4c01-ae53-ef4638d8f975",
             AzureMLDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
             AzureMLComputeOperator: "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815",
+            StorageFileDataPrivilegedContributor: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
         });
     });
 });

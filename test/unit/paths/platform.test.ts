@@ -70,29 +70,46 @@ describe("programs/platform (base stack)", () => {
         assert.deepEqual(secretOutputs, ["appInsightsConnectionString"]);
     });
 
-    it("grants each data scientist two roles as a user, named after the person, so reordering changes nothing", async () => {
-        const grantsFor = async (ids: string[]) => {
-            const { recorder } = await runProgram(program, example, { dataScientistPrincipalIds: JSON.stringify(ids) });
+    it("grants people and batch runners what a run needs, named after the principal, so reordering changes nothing", async () => {
+        const RUNNER = "77777777-8888-9999-aaaa-bbbbbbbbbbbb";
+        const grantsFor = async (people: string[]) => {
+            const { recorder } = await runProgram(program, example, {
+                dataScientistPrincipalIds: JSON.stringify(people),
+                runnerPrincipalIds: JSON.stringify([RUNNER]),
+            });
             return recorder.ofType("azure-native:authorization:RoleAssignment");
         };
         const grants = await grantsFor([ALICE, BOB]);
+        const rolesOf = (principal: string) =>
+            grants
+                .filter((g) => g.inputs.principalId === principal)
+                .map((g) => [g.inputs.roleDefinitionId.split("/").pop(), g.inputs.principalType])
+                .sort();
+        // Data Scientist excludes creating and deleting compute, which every aml batch run does.
         assert.deepEqual(
-            grants.map((g) => g.inputs.roleDefinitionId.split("/").pop()).sort(),
+            rolesOf(ALICE),
             [
-                BUILT_IN_ROLES.AzureMLDataScientist,
-                BUILT_IN_ROLES.AzureMLDataScientist,
-                BUILT_IN_ROLES.StorageBlobDataContributor,
-                BUILT_IN_ROLES.StorageBlobDataContributor,
+                [BUILT_IN_ROLES.AzureMLDataScientist, "User"],
+                [BUILT_IN_ROLES.AzureMLComputeOperator, "User"],
+                [BUILT_IN_ROLES.StorageBlobDataContributor, "User"],
+                [BUILT_IN_ROLES.StorageFileDataPrivilegedContributor, "User"],
             ].sort(),
         );
-        assert.ok(grants.every((g) => g.inputs.principalType === "User"));
+        assert.deepEqual(
+            rolesOf(RUNNER),
+            [
+                [BUILT_IN_ROLES.AzureMLDataScientist, "ServicePrincipal"],
+                [BUILT_IN_ROLES.AzureMLComputeOperator, "ServicePrincipal"],
+                [BUILT_IN_ROLES.StorageBlobDataContributor, "ServicePrincipal"],
+            ].sort(),
+        );
         const reordered = await grantsFor([BOB, ALICE]);
         const identity = (list: typeof grants) =>
             list.map((g) => `${g.name}=${g.inputs.principalId}:${g.inputs.roleAssignmentName}`).sort();
         assert.deepEqual(identity(reordered), identity(grants));
         assert.ok(
             grants.every((g) => g.name.includes(g.inputs.principalId)),
-            "each grant is named after its person",
+            "each grant is named after its principal",
         );
     });
 
@@ -129,6 +146,7 @@ describe("programs/platform (base stack)", () => {
         ["dataScientistPrincipalIds", '["alice"]', "dataScientistPrincipalIds[0]"],
         ["dataScientistPrincipalIds", "alice", "dataScientistPrincipalIds[0]"],
         ["dataScientistPrincipalIds", `["${ALICE}","${ALICE.toUpperCase()}"]`, "dataScientistPrincipalIds[1]"],
+        ["runnerPrincipalIds", '["bot"]', "runnerPrincipalIds[0]"],
     ];
     for (const [key, value, field] of badInputs) {
         it(`rejects ${key}=${value}, naming the key`, () => {
@@ -139,6 +157,20 @@ describe("programs/platform (base stack)", () => {
             );
         });
     }
+
+    it("refuses a principal in both lists: one grant, one owner", () => {
+        const raw: Record<string, string> = {
+            dataScientistPrincipalIds: `["${ALICE}"]`,
+            runnerPrincipalIds: `["${ALICE}"]`,
+        };
+        assert.throws(
+            () => readConfig((k) => raw[k], CONFIG_SPEC, CONFIG_CHECKS),
+            (err: unknown) =>
+                err instanceof ValidationError &&
+                err.fields.join() === "runnerPrincipalIds[0]" &&
+                /not also in dataScientistPrincipalIds/.test(err.message),
+        );
+    });
 
     it("reports every bad key at once", () => {
         const raw: Record<string, string> = { environment: "x y", logRetentionDays: "1", registry: "maybe" };
