@@ -18,6 +18,7 @@ import { RetryPolicy, withRetry } from "../common/retry";
 import { fileCheck, resolveRunSpec, ResolvedRunSpec, validateRunSpec } from "../spec";
 import { EngineSettings, workspaceOptions } from "../stacks/engine";
 import { runStackName } from "../stacks/run-names";
+import { defaultPulumiHome, ensurePlugins } from "../stacks/plugins";
 import { disposeStack, recoverSeries, runProjectWorkspace } from "../stacks/stacks";
 import { RunSpec, specSections, TargetContext, TargetRegistry, targetRegistry } from "../targets";
 import { isKept, markKept } from "./kept-stacks";
@@ -109,7 +110,8 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     let lock: HeldSeriesLock | undefined;
     try {
         // One workspace serves recovery and the run stack.
-        const ws = await runProjectWorkspace(await workspaceOptions(options.engine), wsDir, target.program(ctx));
+        const engine = await workspaceOptions(options.engine);
+        const ws = await runProjectWorkspace(engine, wsDir, target.program(ctx));
         lock = await state.phase("lock", () => acquireSeriesLock(paths.locksDir, spec.series), signal);
         state.recovered = await state.phase(
             "recover",
@@ -129,7 +131,16 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
         );
         state.stack = await state.phase(
             "create",
-            () => withRetry(() => Stack.create(stackName, ws), state.retryOptions("create", options.retry, signal)),
+            async () => {
+                const home = engine.envVars?.PULUMI_HOME ?? defaultPulumiHome();
+                await ensurePlugins(ws, home, target.plugins?.() ?? [], (line) =>
+                    state.emit({ type: "engine-output", phase: "create", stream: "stdout", line }),
+                );
+                return withRetry(
+                    () => Stack.create(stackName, ws),
+                    state.retryOptions("create", options.retry, signal),
+                );
+            },
             signal,
         );
         const stack = state.stack;

@@ -8,6 +8,7 @@ import { OutputMap, PulumiFn } from "@pulumi/pulumi/automation";
 import { JobStatus } from "../common/events";
 import { RunOutputs } from "../common/records";
 import { ResolvedRunSpec, SpecSection } from "../spec";
+import type { PluginRequirement } from "../stacks/plugins";
 
 /** Everything a target needs to know about the run. */
 export interface TargetContext<Section = unknown> {
@@ -44,6 +45,8 @@ export interface RunTarget<Section = unknown, Resolved = unknown> {
     readonly description: string;
     /** Its section of the spec, and its rules on the generic fields (e.g. which inputs it can read). */
     readonly spec: SpecSection<Section, Resolved>;
+    /** Optional. Provider plugins its run stacks need; installed once, before the first stack. @default - none */
+    plugins?(): readonly PluginRequirement[];
     /** The inline program of the run stack. */
     program(ctx: TargetContext<Resolved>): PulumiFn;
     /** Waits for a terminal job status; honours `ctx.signal` and the spec's timeout. */

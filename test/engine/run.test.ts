@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { RunEvent } from "../../automation/common/events";
 import { readRecords } from "../../automation/common/records";
 import { PULUMI_DIR } from "../../automation/stacks/engine";
+import { localTarget } from "../../automation/targets";
 import { cliLog, eventLog, eventually, makeScratch, processesMatching, readTree, Scratch } from "./helpers";
 
 const SECRET = "tok-8f2c1d9e-never-print-me";
@@ -99,6 +100,30 @@ describe("batch run on the local target (real CLI)", function () {
         ]) {
             assert.ok(!text.includes(SECRET), `the secret value appears in ${where}`);
         }
+    });
+
+    it("fails a run whose target needs a plugin that cannot be installed, before any stack, saying what to do", async () => {
+        // The local target, asking for a provider plugin nobody publishes: its install fails here as it would
+        // for azure-native on a machine that cannot reach Pulumi's downloads.
+        const needy = { ...localTarget, plugins: () => [{ name: "customai-no-such-plugin", version: "0.0.1" }] };
+        const { events, listener } = eventLog();
+        const record = await scratch
+            .driver({ targets: { local: needy } })
+            .run(scratch.localSpec("needs-plugin"), { onEvent: listener });
+        assert.equal(record.status, "failed");
+        assert.match(
+            record.error ?? "",
+            /resource plugin customai-no-such-plugin v0\.0\.1 is not in .*plugins and `pulumi plugin install resource customai-no-such-plugin v0\.0\.1` failed/,
+        );
+        assert.deepEqual(Object.keys(record.phases), ["validate", "lock", "recover", "create"]);
+        assert.ok(
+            events.some(
+                (e) =>
+                    e.type === "engine-output" && /installing the resource plugin customai-no-such-plugin/.test(e.line),
+            ),
+            "the install was announced",
+        );
+        assert.deepEqual(scratch.stacks(), [], "no stack was created");
     });
 
     it("records a failing job as failed, with the job's reason, and destroys the stack", async () => {

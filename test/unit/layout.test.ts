@@ -29,7 +29,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "automation/spec": ["automation/common", "components/common"],
     "automation/stacks": ["automation/common", "components/common"],
     "automation/azure": ["automation/common", "components/common"],
-    "automation/targets": ["automation/common", "automation/spec", "automation/targets/*", "components/common"],
+    "automation/targets": [
+        "automation/common",
+        "automation/spec",
+        "automation/stacks",
+        "automation/targets/*",
+        "components/common",
+    ],
     "automation/targets/local": ["automation/common", "automation/spec", "automation/targets", "components/common"],
     "automation/targets/aml": [
         "automation/common",
