@@ -6,6 +6,7 @@
  * driver reads its outputs from the base stack.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DeploymentSalt } from "../common/deployment-salt";
 import { CommonArgs, DiagnosticsSpec, Settings } from "../common/interface";
 import { isGuid, issuesOf, renameFields, ValidationError, ValidationIssue, Validator } from "../common/validation";
 import { SecretVault, validateSecretVaultArgs } from "../keyvault/secret-vault";
@@ -129,6 +130,8 @@ export class MlPlatform extends pulumi.ComponentResource {
     readonly vault: SecretVault;
     readonly registry?: ImageRegistry;
     readonly workspace: MlWorkspace;
+    /** Mixed into the names of the vault and the workspace, which Azure keeps after deletion. */
+    readonly salt: DeploymentSalt;
 
     constructor(name: string, args: MlPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("customai:aml:MlPlatform", name, {}, withFormerTypes(opts, "customai:platform:MlPlatform"));
@@ -153,9 +156,19 @@ export class MlPlatform extends pulumi.ComponentResource {
             { ...shared, diagnostics, containers: args.containers, allowedIpRanges: args.allowedIpRanges },
             child,
         );
+        // The vault and the workspace keep their names for a while after deletion: a platform destroyed and
+        // brought up again gets new ones (see DeploymentSalt).
+        this.salt = new DeploymentSalt(`${name}-salt`, child);
+        const nameSalt = this.salt.value;
         this.vault = new SecretVault(
             `${name}-kv`,
-            { ...shared, diagnostics, purgeProtection: args.purgeProtection, allowedIpRanges: args.allowedIpRanges },
+            {
+                ...shared,
+                diagnostics,
+                purgeProtection: args.purgeProtection,
+                allowedIpRanges: args.allowedIpRanges,
+                nameSalt,
+            },
             child,
         );
         if (args.registry ?? true) {
@@ -174,6 +187,7 @@ export class MlPlatform extends pulumi.ComponentResource {
                 keyVaultId: this.vault.vaultId,
                 applicationInsightsId: this.monitoring.appInsightsId,
                 containerRegistryId: this.registry?.registryId,
+                nameSalt,
             },
             child,
         );

@@ -16,7 +16,7 @@ import {
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
-import { azureName, withFormerTypes } from "../common/component";
+import { saltedAzureName, withFormerTypes } from "../common/component";
 
 export interface MlWorkspaceArgs extends CommonArgs {
     /** Required. Resource id of the workspace storage account (StorageV2, no HNS, not premium). */
@@ -29,6 +29,11 @@ export interface MlWorkspaceArgs extends CommonArgs {
     readonly containerRegistryId?: pulumi.Input<string>;
     /** Optional. Workspace name (3-33; soft-deleted for 14 days after deletion, hence the suffix). @default - `mlw-<component>-<suffix>` */
     readonly workspaceName?: string;
+    /**
+     * Optional. Mixed into the generated name (see DeploymentSalt): a deleted workspace keeps its name for 14
+     * days, so one re-created after a destroy needs another. @default - none
+     */
+    readonly nameSalt?: pulumi.Input<string>;
     /** Optional. Display name in the studio. @default - the workspace name */
     readonly friendlyName?: string;
     /** Optional. Identities; a system-assigned identity is what AML uses to reach its storage. @default { systemAssigned: true } */
@@ -83,7 +88,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
         validateMlWorkspaceArgs(args);
         const child = { parent: this };
         const isolated = args.networkIsolation ?? false;
-        const workspaceName = azureName("mlWorkspace", name, args.workspaceName, "workspaceName");
+        const workspaceName = saltedAzureName("mlWorkspace", name, args.workspaceName, "workspaceName", args.nameSalt);
 
         this.workspace = new machinelearningservices.Workspace(
             `${name}-mlw`,

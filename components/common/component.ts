@@ -26,6 +26,23 @@ export function azureName(
 }
 
 /**
+ * `azureName` with a salt mixed into a generated name (see DeploymentSalt),
+ * for resources whose names Azure keeps after deletion. An explicit name is
+ * used as given; without a salt the name is `azureName`'s.
+ */
+export function saltedAzureName(
+    kind: ResourceKind,
+    componentName: string,
+    explicit: string | undefined,
+    field: string,
+    salt: pulumi.Input<string> | undefined,
+): pulumi.Input<string> {
+    if (explicit !== undefined || salt === undefined) return azureName(kind, componentName, explicit, field);
+    const naming = { componentName, project: pulumi.getProject(), stack: pulumi.getStack() };
+    return pulumi.output(salt).apply((s) => componentResourceName(kind, { ...naming, salt: s }, undefined, field));
+}
+
+/**
  * `opts` plus aliases for the type tokens a component had before, so a stack
  * created with the former token adopts the component (and everything under
  * it) instead of deleting and re-creating it. Type tokens are never renamed

@@ -5,6 +5,7 @@
 export * from "./access";
 export * from "./component";
 export * from "./config";
+export * from "./deployment-salt";
 export * from "./interface";
 export * from "./naming";
 export * from "./roles";

@@ -448,6 +448,12 @@ export interface ComponentNaming {
     readonly project: string;
     /** Required. Pulumi stack; part of the suffix seed, so two stacks never collide. */
     readonly stack: string;
+    /**
+     * Optional. Part of the suffix seed too, for names Azure keeps after deletion: a new salt after a destroy
+     * gives the re-created resource a new name (see DeploymentSalt). @default - none: the name is fixed by
+     * project, stack and component
+     */
+    readonly salt?: string;
 }
 
 /**
@@ -467,8 +473,9 @@ export function componentResourceName(
         if (issues.length > 0) throw new ValidationError(issues, naming.componentName);
         return explicit;
     }
+    const seed = `${naming.project}/${naming.stack}/${naming.componentName}`;
     return resourceName(kind, {
         workload: componentWorkload(naming.componentName),
-        suffixSeed: `${naming.project}/${naming.stack}/${naming.componentName}`,
+        suffixSeed: naming.salt ? `${seed}/${naming.salt}` : seed,
     });
 }

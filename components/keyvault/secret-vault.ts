@@ -11,13 +11,18 @@ import { CommonArgs, firewallSettings, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
-import { azureName, withFormerTypes } from "../common/component";
+import { saltedAzureName, withFormerTypes } from "../common/component";
 
 export const DEFAULT_SOFT_DELETE_DAYS = 90;
 
 export interface SecretVaultArgs extends CommonArgs {
     /** Optional. Vault name (3-24, letters/digits/'-', globally unique). @default - `kv-<component>-<suffix>` */
     readonly vaultName?: string;
+    /**
+     * Optional. Mixed into the generated name (see DeploymentSalt): a deleted vault keeps its name for its
+     * soft-delete retention, so a vault re-created after a destroy needs another. @default - none
+     */
+    readonly nameSalt?: pulumi.Input<string>;
     /** Optional. Entra tenant of the vault. @default - the tenant of the deploying credentials */
     readonly tenantId?: pulumi.Input<string>;
     /** Optional. `standard`, or `premium` for HSM-backed keys. @default "standard" */
@@ -87,7 +92,7 @@ export class SecretVault extends pulumi.ComponentResource {
         this.vault = new keyvault.Vault(
             `${name}-vault`,
             {
-                vaultName: azureName("keyVault", name, args.vaultName, "vaultName"),
+                vaultName: saltedAzureName("keyVault", name, args.vaultName, "vaultName", args.nameSalt),
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
                 properties: {

@@ -132,6 +132,8 @@ function computedOutputs(type: string, azureName: string): Record<string, unknow
 }
 
 export const MOCK_PRIVATE_IP = "10.20.1.4";
+/** The salt a DeploymentSalt has under these mocks. */
+export const MOCK_SALT = "m0ck";
 export const MOCK_PUBLIC_IP = "203.0.113.10";
 export const MOCK_PUBLIC_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAACAQmock generated@vm";
 export const MOCK_PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nmock\n-----END RSA PRIVATE KEY-----\n";
@@ -159,6 +161,9 @@ function derivedOutputs(type: string, azureName: string, inputs: Record<string, 
             };
         case "azure-native:network:PublicIPAddress":
             return { ipAddress: MOCK_PUBLIC_IP };
+        case "pulumi-nodejs:dynamic/customai:DeploymentSalt":
+            // What a stack's state would keep: one salt, the same on every run (the program makes a random one).
+            return { value: MOCK_SALT };
         case "pulumi-nodejs:dynamic/customai:SshKeyPair":
             return {
                 publicKeyOpenssh: MOCK_PUBLIC_KEY,
