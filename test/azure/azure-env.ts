@@ -31,9 +31,19 @@ function azLoggedIn(): boolean {
     return spawnSync("az", ["account", "show"], { encoding: "utf8" }).status === 0;
 }
 
+/**
+ * Set by `npm run test:azure`. Without it (as in `npm test`) the tier is
+ * listed and skipped: credentials alone must not make a test run deploy and
+ * spend money.
+ */
+export const AZURE_OPT_IN = "CUSTOMAI_AZURE_TESTS";
+
 /** Skips the current test with a reason printed in the report, or returns the access. */
 export function requireAzure(ctx: Mocha.Context): AzureAccess {
-    const access = findAzureAccess();
+    const access: AzureAccess | { skip: string } =
+        process.env[AZURE_OPT_IN] === "1"
+            ? findAzureAccess()
+            : { skip: "opt-in: `npm run test:azure` deploys to a real Azure subscription (and costs money)" };
     if ("skip" in access) {
         console.log(`      skipped: ${access.skip}`);
         ctx.skip();
@@ -87,6 +97,21 @@ export async function armGet(resourceId: string, apiVersion: string): Promise<Ar
     });
     if (!response.ok) throw new Error(`GET ${resourceId}: ${response.status} ${await response.text()}`);
     return (await response.json()) as ArmBody;
+}
+
+/** The HTTP status of a GET of an ARM resource: 200 while it exists, 404 once it is gone. */
+export async function armStatus(resourceId: string, apiVersion: string): Promise<number> {
+    const response = await fetch(`https://management.azure.com${resourceId}?api-version=${apiVersion}`, {
+        headers: { authorization: `Bearer ${await armToken()}` },
+    });
+    await response.text();
+    return response.status;
+}
+
+/** What a preview of `stack` would do, by operation (`same`, `update`, `replace`, `create`, …), counts above 0 only. */
+export async function previewChanges(stack: Stack): Promise<Record<string, number>> {
+    const preview = await stack.preview({ diff: true });
+    return Object.fromEntries(Object.entries(preview.changeSummary).filter(([op, n]) => op !== "same" && (n ?? 0) > 0));
 }
 
 /** A new stack of `programs/<id>` with a unique name, its config set (secrets as secrets). */

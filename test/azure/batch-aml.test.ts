@@ -1,52 +1,102 @@
 /**
- * A batch run on the `aml` target end to end: the driver creates a run stack
+ * Batch runs on the `aml` target end to end: the driver creates a run stack
  * (AmlCompute cluster from 0 + a command job) on a deployed platform base
  * stack, waits for the job over ARM, collects the output URIs, and destroys
  * the run stack. Needs Azure credentials and CUSTOMAI_AML_BASE_STACK (the
  * `org/project/stack` of a deployed programs/platform stack on the same
  * backend, PULUMI_BACKEND_URL).
+ *
+ * The second run is made as a service principal that holds only the roles
+ * programs/platform grants to `runnerPrincipalIds` (AzureML Data Scientist
+ * and AzureML Compute Operator on the workspace, Storage Blob Data
+ * Contributor on the storage account): it needs that principal's
+ * CUSTOMAI_RUNNER_CLIENT_ID and CUSTOMAI_RUNNER_CLIENT_SECRET (tenant from
+ * AZURE_TENANT_ID or ARM_TENANT_ID), its object id listed in the base stack's
+ * `runnerPrincipalIds`, and no other role of its own.
  */
+import { ClientSecretCredential } from "@azure/identity";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Driver } from "../../automation/run/driver";
+import { ArmClient } from "../../automation/azure/arm";
+import { Driver, DriverOptions } from "../../automation/run/driver";
 import { generateSample, sampleWorkload } from "../../automation/sample/sample";
-import { requireAzure } from "./azure-env";
+import { createAmlTarget } from "../../automation/targets/aml";
+import { AzureAccess, requireAzure } from "./azure-env";
+
+function requireBaseStack(ctx: Mocha.Context): string {
+    const baseStack = process.env.CUSTOMAI_AML_BASE_STACK;
+    if (!baseStack) {
+        console.log("      skipped: set CUSTOMAI_AML_BASE_STACK to a deployed programs/platform stack");
+        ctx.skip();
+    }
+    return baseStack as string;
+}
+
+/** Scores the sample on the aml target with `options`; asserts the run succeeded and kept no stack. */
+async function scoreSampleOnAml(access: AzureAccess, baseStack: string, options: DriverOptions): Promise<void> {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "customai-aml-"));
+    try {
+        const sample = await generateSample(scratch, { rows: 200 });
+        const driver = new Driver({ runsDir: path.join(scratch, "runs"), ...options });
+        const record = await driver.run({
+            series: "azure-test",
+            target: "aml",
+            workload: sampleWorkload(sample),
+            timeoutMinutes: 45,
+            aml: {
+                subscriptionId: access.subscriptionId,
+                baseStack,
+                vmSize: process.env.CUSTOMAI_AML_VM_SIZE ?? "Standard_D2s_v5",
+                maxNodes: 1,
+                priority: "Dedicated",
+            },
+        });
+        assert.equal(record.status, "succeeded", record.error);
+        assert.equal(record.keptStack, false);
+        assert.match(String(record.outputs?.predictionsPath), /predictions\.csv$/);
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
+}
+
+const backend = process.env.PULUMI_BACKEND_URL;
 
 describe("batch run on the aml target", function () {
     it("scores the sample on an Azure ML cluster and leaves no run stack", async function () {
         const access = requireAzure(this);
-        const baseStack = process.env.CUSTOMAI_AML_BASE_STACK;
-        if (!baseStack) {
-            console.log("      skipped: set CUSTOMAI_AML_BASE_STACK to a deployed programs/platform stack");
+        const baseStack = requireBaseStack(this);
+        await scoreSampleOnAml(access, baseStack, { engine: backend ? { backendUrl: backend } : undefined });
+    });
+
+    it("runs as a principal holding only the runner roles the platform grants", async function () {
+        const access = requireAzure(this);
+        const baseStack = requireBaseStack(this);
+        const clientId = process.env.CUSTOMAI_RUNNER_CLIENT_ID;
+        const clientSecret = process.env.CUSTOMAI_RUNNER_CLIENT_SECRET;
+        const tenantId = process.env.AZURE_TENANT_ID ?? process.env.ARM_TENANT_ID;
+        if (!clientId || !clientSecret || !tenantId) {
+            console.log(
+                "      skipped: set CUSTOMAI_RUNNER_CLIENT_ID, CUSTOMAI_RUNNER_CLIENT_SECRET and AZURE_TENANT_ID for a " +
+                    "service principal listed in the base stack's runnerPrincipalIds",
+            );
             this.skip();
         }
-        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "customai-aml-"));
-        try {
-            const sample = await generateSample(scratch, { rows: 200 });
-            const driver = new Driver({
-                runsDir: path.join(scratch, "runs"),
-                engine: process.env.PULUMI_BACKEND_URL ? { backendUrl: process.env.PULUMI_BACKEND_URL } : undefined,
-            });
-            const record = await driver.run({
-                series: "azure-test",
-                target: "aml",
-                workload: sampleWorkload(sample),
-                timeoutMinutes: 45,
-                aml: {
-                    subscriptionId: access.subscriptionId,
-                    baseStack,
-                    vmSize: process.env.CUSTOMAI_AML_VM_SIZE ?? "Standard_D2s_v5",
-                    maxNodes: 1,
-                    priority: "Dedicated",
-                },
-            });
-            assert.equal(record.status, "succeeded", record.error);
-            assert.equal(record.keptStack, false);
-            assert.match(String(record.outputs?.predictionsPath), /predictions\.csv$/);
-        } finally {
-            fs.rmSync(scratch, { recursive: true, force: true });
-        }
+        // The same principal everywhere a run authenticates: the azure-native provider (ARM_*), the blob
+        // upload in the dynamic provider (AZURE_*, DefaultAzureCredential) and the driver's job watch.
+        const principalEnv = {
+            ARM_CLIENT_ID: clientId,
+            ARM_CLIENT_SECRET: clientSecret,
+            ARM_TENANT_ID: tenantId,
+            AZURE_CLIENT_ID: clientId,
+            AZURE_CLIENT_SECRET: clientSecret,
+            AZURE_TENANT_ID: tenantId,
+        } as Record<string, string>;
+        const credential = new ClientSecretCredential(tenantId, clientId, clientSecret);
+        await scoreSampleOnAml(access, baseStack, {
+            engine: { ...(backend ? { backendUrl: backend } : {}), env: principalEnv },
+            targets: { aml: createAmlTarget({ arm: new ArmClient({ credential }) }) },
+        });
     });
 });
