@@ -30,16 +30,24 @@ export function baseConfigSpec(defaultWorkload: string) {
         environment: {
             type: "string",
             default: "dev",
-            description: "Environment name used in names and tags.",
+            description:
+                "Environment name used in names and tags; changing it later re-creates every resource under new names.",
             check: configChecks.namePart,
         },
         workload: {
             type: "string",
             default: defaultWorkload,
-            description: "Short workload name used in resource names.",
+            description:
+                "Short workload name used in resource names; changing it later re-creates every resource under new names.",
             check: configChecks.namePart,
         },
-        location: { type: "string", default: "westeurope", description: "Azure region of the resource group." },
+        // A deployed resource keeps its region: azure-native sends a changed
+        // location as an update, which Azure refuses (pulumi-azure-native#3053).
+        location: {
+            type: "string",
+            default: "westeurope",
+            description: "Azure region of every resource; fixed once deployed (destroy, then deploy elsewhere).",
+        },
         tags: {
             type: "json",
             default: {},
@@ -56,7 +64,7 @@ export function platformConfigSpec() {
             type: "boolean",
             default: false,
             description:
-                "Close public endpoints (storage, vault, registry, workspace, node IPs); needs private access.",
+                "Close public endpoints (storage, vault, registry, workspace, node IPs); needs private access. Once on, the workspace's managed network cannot be turned off.",
             arg: "networkIsolation",
         },
         registry: {
@@ -79,7 +87,8 @@ export function platformConfigSpec() {
         purgeProtection: {
             type: "boolean",
             default: true,
-            description: "Key Vault purge protection; cannot be turned off once on.",
+            description:
+                "Key Vault purge protection; cannot be turned off once on, and keeps a destroyed vault for 90 days.",
             arg: "purgeProtection",
         },
         dataScientistPrincipalIds: {

@@ -19,9 +19,12 @@ import { Validator } from "../common/validation";
 import { saltedAzureName, withFormerTypes } from "../common/component";
 
 export interface MlWorkspaceArgs extends CommonArgs {
-    /** Required. Resource id of the workspace storage account (StorageV2, no HNS, not premium). */
+    /**
+     * Required. Resource id of the workspace storage account (StorageV2, no HNS, not premium). Fixed when the
+     * workspace is created: Azure ML refuses to change it, as it refuses `keyVaultId`.
+     */
     readonly storageAccountId: pulumi.Input<string>;
-    /** Required. Resource id of the Key Vault. */
+    /** Required. Resource id of the Key Vault. Fixed when the workspace is created. */
     readonly keyVaultId: pulumi.Input<string>;
     /** Required. Resource id of the workspace-based Application Insights. */
     readonly applicationInsightsId: pulumi.Input<string>;
@@ -108,7 +111,8 @@ export class MlWorkspace extends pulumi.ComponentResource {
                 publicNetworkAccess: publicNetworkAccess(isolated),
                 // A managed VNet keeps computes off the internet inbound while
                 // letting jobs install packages; outbound-approved-only is stricter
-                // but needs every package source listed.
+                // but needs every package source listed. Once on, Azure ML never
+                // turns it off again (how-to-managed-network.md, Limitations).
                 managedNetwork: isolated ? { isolationMode: "AllowInternetOutbound" } : undefined,
                 hbiWorkspace: false,
                 tags: withManagedBy(args.tags),

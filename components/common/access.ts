@@ -65,9 +65,12 @@ export function applyRoleAssignments(
 
 /**
  * Sends a resource's logs (and metrics) to Log Analytics. Returns undefined,
- * creating nothing, when neither is on: Azure refuses a diagnostic setting
- * without a single enabled category (e.g. a storage account, which has
- * metrics only, with `diagnostics.metrics: false`).
+ * creating nothing, when neither is on (e.g. a storage account, which has
+ * metrics only, with `diagnostics.metrics: false`). Azure Monitor accepts a
+ * setting without a single enabled category but does not keep it: the next
+ * read returns 404, so every refresh would drop it and every deploy would
+ * create it again (terraform-provider-azurerm documents the same for its
+ * `azurerm_monitor_diagnostic_setting`).
  */
 export function diagnosticSetting(
     name: string,

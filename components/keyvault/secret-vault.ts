@@ -27,7 +27,10 @@ export interface SecretVaultArgs extends CommonArgs {
     readonly tenantId?: pulumi.Input<string>;
     /** Optional. `standard`, or `premium` for HSM-backed keys. @default "standard" */
     readonly sku?: "standard" | "premium";
-    /** Optional. Days a deleted vault or secret stays recoverable (7-90). @default 90 */
+    /**
+     * Optional. Days a deleted vault or secret stays recoverable (7-90). Fixed
+     * when the vault is created: Key Vault refuses a change later. @default 90
+     */
     readonly softDeleteRetentionDays?: number;
     /**
      * Optional. Forbid purging deleted secrets until their retention ends. Once
