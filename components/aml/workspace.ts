@@ -17,6 +17,7 @@ import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator } from "../common/validation";
 import { saltedAzureName, withFormerTypes } from "../common/component";
+import { SettingsLock } from "../common/settings-lock";
 
 export interface MlWorkspaceArgs extends CommonArgs {
     /**
@@ -92,6 +93,26 @@ export class MlWorkspace extends pulumi.ComponentResource {
         const child = { parent: this };
         const isolated = args.networkIsolation ?? false;
         const workspaceName = saltedAzureName("mlWorkspace", name, args.workspaceName, "workspaceName", args.nameSalt);
+        // Azure ML refuses these changes on an existing workspace (how-to-managed-network.md, Limitations; the
+        // typings of storageAccount and keyVault: "cannot be changed once the workspace has been created").
+        const fixedAtCreation = "is fixed when the workspace is created";
+        const lock = new SettingsLock(
+            `${name}-lock`,
+            {
+                networkIsolation: {
+                    value: isolated,
+                    rule: "staysOn",
+                    why: "a workspace's managed network cannot be turned off once on",
+                },
+                storageAccountId: {
+                    value: args.storageAccountId,
+                    rule: "fixed",
+                    why: `the storage ${fixedAtCreation}`,
+                },
+                keyVaultId: { value: args.keyVaultId, rule: "fixed", why: `the Key Vault ${fixedAtCreation}` },
+            },
+            child,
+        );
 
         this.workspace = new machinelearningservices.Workspace(
             `${name}-mlw`,
@@ -117,7 +138,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
                 hbiWorkspace: false,
                 tags: withManagedBy(args.tags),
             },
-            child,
+            { ...child, dependsOn: [lock] },
         );
 
         applyRoleAssignments(name, this.workspace.id, args.roleAssignments, this);

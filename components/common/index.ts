@@ -9,6 +9,7 @@ export * from "./deployment-salt";
 export * from "./interface";
 export * from "./naming";
 export * from "./roles";
+export * from "./settings-lock";
 export * from "./tags";
 export * from "./validation";
 export * from "./vm-sizes";

@@ -12,6 +12,7 @@ import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, firewallRangeIssues, isIntInRange } from "../common/validation";
 import { saltedAzureName, withFormerTypes } from "../common/component";
+import { SettingsLock } from "../common/settings-lock";
 
 export const DEFAULT_SOFT_DELETE_DAYS = 90;
 
@@ -91,6 +92,24 @@ export class SecretVault extends pulumi.ComponentResource {
         const child = { parent: this };
         const firewall = firewallSettings(r.networkIsolation, r.allowedIpRanges);
         const tenantId = args.tenantId ?? authorization.getClientConfigOutput(child).tenantId;
+        // Key Vault refuses both changes once the vault exists (soft-delete-overview.md; the typings of
+        // enablePurgeProtection: "irreversible").
+        const lock = new SettingsLock(
+            `${name}-lock`,
+            {
+                purgeProtection: {
+                    value: r.purgeProtection,
+                    rule: "staysOn",
+                    why: "Key Vault purge protection cannot be turned off once on",
+                },
+                softDeleteRetentionDays: {
+                    value: r.softDeleteRetentionDays,
+                    rule: "fixed",
+                    why: "a vault's soft-delete retention is fixed when the vault is created",
+                },
+            },
+            child,
+        );
 
         this.vault = new keyvault.Vault(
             `${name}-vault`,
@@ -119,7 +138,7 @@ export class SecretVault extends pulumi.ComponentResource {
                 },
                 tags: withManagedBy(args.tags),
             },
-            { parent: this, protect: opts?.protect },
+            { parent: this, protect: opts?.protect, dependsOn: [lock] },
         );
 
         applyRoleAssignments(name, this.vault.id, args.roleAssignments, this);

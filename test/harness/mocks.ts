@@ -18,6 +18,8 @@ export interface RecordedOptions {
     readonly replaceOnChanges: readonly string[];
     readonly ignoreChanges: readonly string[];
     readonly deleteBeforeReplace: boolean;
+    /** URNs of the resources this one waits for (`dependsOn`, and parents' dependencies). */
+    readonly dependencies: readonly string[];
 }
 
 /** The subset of a registration request the harness reads (see the patch below). */
@@ -27,6 +29,7 @@ interface RegistrationRequest {
     getReplaceonchangesList(): string[];
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
+    getDependenciesList(): string[];
 }
 
 /**
@@ -46,6 +49,7 @@ MockMonitor.prototype.registerResource = function (req: RegistrationRequest, cal
         replaceOnChanges: req.getReplaceonchangesList(),
         ignoreChanges: req.getIgnorechangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        dependencies: req.getDependenciesList(),
     });
     return registerResource.call(this, req, callback);
 };
@@ -228,6 +232,7 @@ export class MockRecorder implements pulumi.runtime.Mocks {
             replaceOnChanges: [],
             ignoreChanges: [],
             deleteBeforeReplace: false,
+            dependencies: [],
         };
         this.resources.push({ type: args.type, name: args.name, inputs, id, provider: args.provider ?? "", options });
         const computed = {
