@@ -91,14 +91,11 @@ describe("settings lock in front of the resources Azure fixes", () => {
         });
         await settle(recorder);
         const settings = lockOf("ml-lock").inputs.settings as Record<string, { value: unknown; rule: string }>;
-        assert.deepEqual(
-            Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, [v.value, v.rule]])),
-            {
-                networkIsolation: [true, "staysOn"],
-                storageAccountId: ["/st", "fixed"],
-                keyVaultId: ["/kv", "fixed"],
-            },
-        );
+        assert.deepEqual(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, [v.value, v.rule]])), {
+            networkIsolation: [true, "staysOn"],
+            storageAccountId: ["/st", "fixed"],
+            keyVaultId: ["/kv", "fixed"],
+        });
         assert.ok(waitsFor("azure-native:machinelearningservices:Workspace", "ml-lock"));
     });
 });
