@@ -66,14 +66,18 @@ export function refusedChanges(
     return refused;
 }
 
-// The engine's placeholder for a value not known during a preview (the Node.js SDK's `unknownValue`).
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * The engine's placeholder for a value not known during a preview: the
+ * Node.js SDK's `runtime.unknownValue`, copied so that the serialized
+ * provider does not capture the SDK (a test keeps them equal).
+ */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const lockProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: { settings?: StoredSettings }, news: { settings: StoredSettings }) {
         // No property on the failure: the engine would print the top-level input of that name (there is none,
         // the settings are nested), and the reason already names the setting.
-        const failures = refusedChanges(olds.settings, news.settings, (v) => v !== UNKNOWN).map((r) => ({
+        const failures = refusedChanges(olds.settings, news.settings, (v) => v !== UNKNOWN_VALUE).map((r) => ({
             property: "",
             reason: r.reason,
         }));

@@ -6,7 +6,8 @@
  */
 import * as assert from "node:assert/strict";
 import { MlWorkspace } from "../../../components/aml";
-import { refusedChanges } from "../../../components/common";
+import * as pulumi from "@pulumi/pulumi";
+import { refusedChanges, UNKNOWN_VALUE } from "../../../components/common";
 import { SecretVault } from "../../../components/keyvault";
 import { MOCK_RESOURCE_GROUP, MockRecorder, settle, useMocks } from "../../harness/mocks";
 
@@ -41,6 +42,7 @@ describe("settings lock: which changes are refused", () => {
         const isKnown = (v: unknown) => v !== "<unknown>";
         assert.deepEqual(refusedChanges({ id: setting("a") }, { id: setting("<unknown>") }, isKnown), []);
         assert.equal(refusedChanges({ id: setting("a") }, { id: setting("b") }, isKnown).length, 1);
+        assert.equal(UNKNOWN_VALUE, pulumi.runtime.unknownValue, "the lock's copy of the engine's placeholder");
     });
 
     it("reports every refused setting at once", () => {
