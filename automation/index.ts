@@ -32,7 +32,8 @@ export { Driver } from "./run/driver";
 export type { DriverOptions, RunOptions } from "./run/driver";
 export { runBatch, RunAbortedError } from "./run/runner";
 export type { RunnerOptions } from "./run/runner";
-export { reap, DEFAULT_REAP_AGE_MINUTES } from "./run/reaper";
+export { reap } from "./run/reaper";
+export { DEFAULT_REAP_AGE_MINUTES } from "./common/limits";
 export type { ReapOptions, ReapResult } from "./run/reaper";
 export { scheduleRuns, scheduleIssues, validateSchedule } from "./schedule/scheduler";
 export type {

@@ -5,7 +5,7 @@
  * types), its README's config table, and the README's paths table.
  * `npm run docs` writes them; unit tests fail when a file drifts. Pure.
  */
-import { ConfigSpec, FieldSpec } from "../components/common";
+import { ConfigSpec, FieldSpec, isRecord } from "../components/common";
 import { PathEntry } from "./catalog";
 
 /** A key as a Pulumi.yaml `config` entry declares it (Pulumi CLI 3.44+). */
@@ -46,7 +46,7 @@ export function projectConfigType(field: FieldSpec): ProjectConfigType | undefin
         case "string[]":
             return { type: "array", items: { type: "string" }, description, default: field.default };
         case "json":
-            if (typeof field.default === "object" && field.default !== null && !Array.isArray(field.default)) {
+            if (isRecord(field.default)) {
                 return { type: "object", description, default: field.default };
             }
             return undefined;

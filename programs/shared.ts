@@ -5,9 +5,11 @@
  */
 import * as resources from "@pulumi/azure-native/resources";
 import { MlPlatform, MlPlatformArgs } from "../components/aml";
+import { DEFAULT_RETENTION_DAYS } from "../components/monitoring";
 import {
     ConfigSpec,
     configChecks,
+    ConfigValues,
     NameParts,
     resourceName,
     Settings,
@@ -75,7 +77,7 @@ export function platformConfigSpec() {
         },
         logRetentionDays: {
             type: "integer",
-            default: 30,
+            default: DEFAULT_RETENTION_DAYS,
             description: "Days Log Analytics keeps data (30-730).",
             arg: "logRetentionDays",
         },
@@ -110,12 +112,8 @@ export function platformConfigSpec() {
     } as const;
 }
 
-export interface BaseConfig {
-    readonly environment: string;
-    readonly workload: string;
-    readonly location: string;
-    readonly tags: unknown;
-}
+/** The values of `baseConfigSpec()` once read. */
+export type BaseConfig = ConfigValues<ReturnType<typeof baseConfigSpec>>;
 
 export interface PathBase {
     readonly parts: NameParts;
@@ -141,15 +139,7 @@ export function createPathBase(path: string, config: BaseConfig): PathBase {
 }
 
 /** The values of `platformConfigSpec()` once read. */
-export interface PlatformConfig {
-    readonly networkIsolation: boolean;
-    readonly registry: boolean;
-    readonly logRetentionDays: number;
-    readonly logDailyQuotaGb?: number;
-    readonly purgeProtection: boolean;
-    readonly dataScientistPrincipalIds: string[];
-    readonly runnerPrincipalIds: string[];
-}
+export type PlatformConfig = ConfigValues<ReturnType<typeof platformConfigSpec>>;
 
 /** The MlPlatform settings a path's config asks for (the program adds where it goes). Pure. */
 export function platformSettings(tags: Record<string, string>, config: PlatformConfig): Settings<MlPlatformArgs> {

@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
+import { filesUnder } from "../common/paths";
 
 /** Larger local files belong in a datastore already (pass an `azureml://` URI), not in a run stack. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -56,16 +57,7 @@ export function blobUrl(blobEndpoint: string, container: string, prefix: string,
  * → absolute paths, for uploading a folder with BlobFiles.
  */
 export function folderFiles(dir: string, name: string): Record<string, string> {
-    const files: Record<string, string> = {};
-    const walk = (sub: string) => {
-        for (const entry of fs.readdirSync(nodePath.join(dir, sub), { withFileTypes: true })) {
-            const relative = sub ? `${sub}/${entry.name}` : entry.name;
-            if (entry.isDirectory()) walk(relative);
-            else if (entry.isFile()) files[`${name}/${relative}`] = nodePath.join(dir, relative);
-        }
-    };
-    walk("");
-    return files;
+    return Object.fromEntries(filesUnder(dir).map((relative) => [`${name}/${relative}`, nodePath.join(dir, relative)]));
 }
 
 /**

@@ -13,6 +13,7 @@ import { summarizeError } from "../common/errors";
 import { isAssetRef, isUri } from "../spec";
 import { SpecInput } from "./command";
 import { UsageError } from "./exit-codes";
+import { isRecord } from "../../components/common/validation";
 
 /** The spec flags of `run` and `schedule`, as commander hands them over. */
 export interface SpecFlags {
@@ -33,9 +34,6 @@ export interface SpecFlags {
 
 /** Name of an `--input` given without `name=`. */
 export const DEFAULT_INPUT_NAME = "input";
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Commander parser of a number above 0. */
 export function positiveNumber(text: string): number {

@@ -14,13 +14,19 @@ const NOISE =
 
 /**
  * One line for a record: the CLI's `error:` lines when there are any (its
- * stderr can be pages long), else the first meaningful lines. Pure.
+ * stderr can be pages long), else the first meaningful lines; each line once
+ * (the Automation API repeats the CLI's stderr in its `err?:` part). Pure.
  */
 export function summarizeError(err: unknown): string {
-    const lines = errorMessage(err)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l.length > 0 && !NOISE.test(l));
+    const lines = [
+        ...new Set(
+            errorMessage(err)
+                .split("\n")
+                // The first line of each stream follows the API's `stdout: ` or `stderr: ` label.
+                .map((l) => l.trim().replace(/^(stdout|stderr): (?=\S)/, ""))
+                .filter((l) => l.length > 0 && !NOISE.test(l)),
+        ),
+    ];
     const errors = lines.filter((l) => /^error:/i.test(l));
     return (errors.length > 0 ? errors.slice(0, 3) : lines.slice(0, 4)).join(" | ");
 }

@@ -15,10 +15,8 @@ import { EngineSettings, workspaceOptions } from "../stacks/engine";
 import { parseRunStackName } from "../stacks/run-names";
 import { disposeStack, listRunStacks, runProjectWorkspace } from "../stacks/stacks";
 import { unmarkKept } from "./kept-stacks";
-import { summarizeError } from "./run-state";
+import { summarizeError } from "../common/errors";
 import { acquireSeriesLock, SeriesBusyError } from "./series-lock";
-
-export { DEFAULT_REAP_AGE_MINUTES };
 
 export interface ReapOptions {
     /** Optional. Reap stacks started before this instant. @default - now minus DEFAULT_REAP_AGE_MINUTES */

@@ -8,8 +8,6 @@ import { redact } from "../common/records";
 import { errorMessage } from "../common/errors";
 import { RetryOptions, RetryPolicy } from "../common/retry";
 
-export { errorMessage, summarizeError } from "../common/errors";
-
 /** Engine output callbacks of one command. */
 export interface EngineOutput {
     readonly onOutput: (chunk: string) => void;

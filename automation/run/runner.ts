@@ -18,11 +18,12 @@ import { RetryPolicy, withRetry } from "../common/retry";
 import { fileCheck, resolveRunSpec, ResolvedRunSpec, validateRunSpec } from "../spec";
 import { EngineSettings, workspaceOptions } from "../stacks/engine";
 import { runStackName } from "../stacks/run-names";
-import { defaultPulumiHome, ensurePlugins } from "../stacks/plugins";
+import { engineHome, ensurePlugins } from "../stacks/plugins";
 import { disposeStack, recoverSeries, runProjectWorkspace } from "../stacks/stacks";
 import { RunSpec, specSections, TargetContext, TargetRegistry, targetRegistry } from "../targets";
 import { isKept, markKept } from "./kept-stacks";
-import { RunAbortedError, RunState, summarizeError } from "./run-state";
+import { summarizeError } from "../common/errors";
+import { RunAbortedError, RunState } from "./run-state";
 import { acquireSeriesLock, HeldSeriesLock } from "./series-lock";
 
 export { RunAbortedError } from "./run-state";
@@ -51,9 +52,6 @@ export interface RunnerOptions {
     /** Optional. Receives the run's events. @default - none */
     readonly onEvent?: RunListener;
 }
-
-export { runPaths };
-export type { RunPaths };
 
 /** Raised inside the run when the job ends in anything but success. */
 class JobFailedError extends Error {
@@ -132,7 +130,7 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
         state.stack = await state.phase(
             "create",
             async () => {
-                const home = engine.envVars?.PULUMI_HOME ?? defaultPulumiHome();
+                const home = engineHome(engine.envVars);
                 await ensurePlugins(ws, home, target.plugins?.() ?? [], (line) =>
                     state.emit({ type: "engine-output", phase: "create", stream: "stdout", line }),
                 );

@@ -4,7 +4,7 @@
  */
 import { Cron } from "croner";
 import { RunRecord } from "../common/records";
-import { summarizeError } from "../run/run-state";
+import { summarizeError } from "../common/errors";
 import { RunSpec } from "../targets";
 import type { ScheduleOptions, ScheduleResult, ScheduleStopReason, SpecFactory, TickEvent } from "./scheduler";
 

@@ -9,7 +9,14 @@
  *
  * Both run before any stack exists, so a typo never costs a provisioned cluster.
  */
-import { ValidationError, ValidationIssue, Validator, unknownKeyIssues } from "../../components/common/validation";
+import {
+    isNonEmptyString,
+    isRecord,
+    unknownKeyIssues,
+    ValidationError,
+    ValidationIssue,
+    Validator,
+} from "../../components/common/validation";
 import { MAX_TIMEOUT_MINUTES } from "../common/limits";
 import { REDACTION } from "../common/records";
 
@@ -95,10 +102,6 @@ export interface ResolvedRunSpec<Section = unknown> {
     readonly outputs?: string;
     readonly section: Section;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0;
 
 function checkSeries(v: Validator, series: unknown): void {
     if (!v.check("series", isNonEmptyString(series), "a non-empty string", series)) return;

@@ -12,7 +12,13 @@
  * `predictions.csv` reported as its predictions.
  */
 import * as path from "node:path";
-import { ValidationIssue, Validator, unknownKeyIssues } from "../../components/common/validation";
+import {
+    isNonEmptyString,
+    isRecord,
+    unknownKeyIssues,
+    ValidationIssue,
+    Validator,
+} from "../../components/common/validation";
 import { absolutePath, FileCheck, isUri, PathKind, PathProbe } from "./files";
 
 /** The code of a run, in full. */
@@ -81,10 +87,6 @@ const ASSET_PATTERN = /^azureml:[A-Za-z0-9][A-Za-z0-9_.-]*(:[A-Za-z0-9_.-]+|@lat
 
 const CODE_FIELDS = ["script", "dir", "args", "requirements"];
 const WORKLOAD_FIELDS = ["code", "inputs", "model"];
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0;
 
 /** Whether `value` names a registered Azure ML asset (`azureml:<name>:<version>`). Pure. */
 export const isAssetRef = (value: string): boolean => ASSET_PATTERN.test(value);

@@ -13,8 +13,6 @@ import * as path from "node:path";
 import { PulumiCliMissingError } from "../common/errors";
 import { defaultHome, isInstalledPackage, PROJECT_ROOT } from "../common/paths";
 
-export { PROJECT_ROOT, PulumiCliMissingError };
-
 /** Where scripts/setup-pulumi.mjs puts this checkout's CLI and its plugins. */
 export const PULUMI_DIR = path.join(PROJECT_ROOT, ".pulumi");
 

@@ -9,6 +9,7 @@ import type { Workspace } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { summarizeError } from "../common/errors";
 
 /** A plugin a target needs, at the version its SDK was generated for. */
 export interface PluginRequirement {
@@ -19,8 +20,18 @@ export interface PluginRequirement {
     readonly kind?: "resource" | "language";
 }
 
-/** The engine's home when PULUMI_HOME is not set. */
-export const defaultPulumiHome = (): string => path.join(os.homedir(), ".pulumi");
+/**
+ * The engine's home, where it looks for plugins: PULUMI_HOME as the engine
+ * gets it (its own environment, `envVars`, wins over the one it inherits from
+ * this process), else the CLI's default `~/.pulumi`. Pure.
+ */
+export function engineHome(
+    envVars: Readonly<Record<string, string>> | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+    homedir: string = os.homedir(),
+): string {
+    return envVars?.PULUMI_HOME ?? env.PULUMI_HOME ?? path.join(homedir, ".pulumi");
+}
 
 /** Where the engine keeps a plugin: `<home>/plugins/<kind>-<name>-v<version>`. Pure. */
 export function pluginDir(home: string, plugin: PluginRequirement): string {
@@ -36,10 +47,10 @@ export function missingPlugins(home: string, required: readonly PluginRequiremen
 export class PluginMissingError extends Error {
     constructor(plugin: PluginRequirement, home: string, cause: unknown) {
         const kind = plugin.kind ?? "resource";
-        const reason = (cause instanceof Error ? cause.message : String(cause)).split("\n").find((l) => l.trim());
+        const reason = summarizeError(cause);
         super(
             `the ${kind} plugin ${plugin.name} v${plugin.version} is not in ${path.join(home, "plugins")} and ` +
-                `\`pulumi plugin install ${kind} ${plugin.name} v${plugin.version}\` failed (${reason ?? "no output"}); ` +
+                `\`pulumi plugin install ${kind} ${plugin.name} v${plugin.version}\` failed (${reason || "no output"}); ` +
                 "run it where the network reaches Pulumi's plugin downloads, with the same PULUMI_HOME",
         );
         this.name = "PluginMissingError";

@@ -24,6 +24,7 @@ import { shortSuffix } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, ValidationIssue, isIntInRange } from "../common/validation";
 import { withFormerTypes } from "../common/component";
+import { isoSeconds } from "./compute-cluster";
 
 export const DEFAULT_INSTANCE_COUNT = 2;
 export const DEFAULT_TIMEOUT_SECONDS = 4 * 3600;
@@ -33,8 +34,10 @@ export const DEFAULT_EXPERIMENT_NAME = "distributed-training";
 export interface JobDataArgs {
     /**
      * Required. A path inside the workspace's default datastore (e.g.
-     * `data/train`), or a full `azureml://` or `https://` URI. An Output (a
-     * URI read from another stack) is passed through unchecked.
+     * `data/train`), a full `azureml://`, `https://`, `abfss://` or `wasbs://`
+     * URI, or a registered asset `azureml:<name>:<version>`, passed as written
+     * (see `datastoreUri`). An Output (a URI read from another stack) is passed
+     * through unchecked.
      */
     readonly path: pulumi.Input<string>;
     /** Optional. `custom_model` (inputs only) takes a registered model, `azureml:<name>:<version>`. @default "uri_folder" */
@@ -331,7 +334,7 @@ export class CommandJob extends pulumi.ComponentResource {
                     outputs: jobData("outputs", args.outputs),
                     limits: {
                         jobLimitsType: "Command",
-                        timeout: `PT${r.timeoutSeconds}S`,
+                        timeout: isoSeconds(r.timeoutSeconds),
                     },
                     identity:
                         r.identity === "Managed"

@@ -7,7 +7,8 @@
  */
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
-import { applyRoleAssignments } from "../common/access";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { applyRoleAssignments, grantRole } from "../common/access";
 import { CommonArgs, ManagedIdentities, identityType, identityWithList } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
@@ -38,7 +39,10 @@ export const CLUSTER_REPLACE_ON_CHANGES: readonly string[] = [
 export interface ComputeClusterArgs extends Omit<CommonArgs, "diagnostics"> {
     /** Required. Name of the Azure ML workspace the cluster belongs to. */
     readonly workspaceName: pulumi.Input<string>;
-    /** Optional. Cluster name (3-32, letters, digits, '-', starts with a letter). @default - `<component>-<suffix>` */
+    /**
+     * Optional. Cluster name: 3-24 letters, digits and '-', starting with a letter, with a letter after each '-'.
+     * @default - `<component>-<suffix>`
+     */
     readonly clusterName?: string;
     /** Optional. Node size, CPU or a current GPU family; retired sizes are refused. @default "Standard_D4s_v5" */
     readonly vmSize?: string;
@@ -84,8 +88,8 @@ export function resolveComputeClusterArgs(args: ComputeClusterSettings): Resolve
     };
 }
 
-/** ISO 8601 duration AML expects for the idle time, e.g. `PT120S`. */
-export function idleDuration(seconds: number): string {
+/** A duration in seconds as the ISO 8601 form Azure ML takes (idle time, job timeout), e.g. `PT120S`. Pure. */
+export function isoSeconds(seconds: number): string {
     return `PT${seconds}S`;
 }
 
@@ -147,9 +151,11 @@ export class ComputeCluster extends pulumi.ComponentResource {
     /** Object id of the system-assigned identity ("" when there is none). */
     readonly principalId: pulumi.Output<string>;
     readonly maxNodes: number;
+    private readonly componentName: string;
 
     constructor(name: string, args: ComputeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("customai:aml:ComputeCluster", name, {}, withFormerTypes(opts, "customai:training:TrainingCluster"));
+        this.componentName = name;
         const r = validateComputeClusterArgs(args);
         this.maxNodes = r.maxNodes;
 
@@ -173,7 +179,7 @@ export class ComputeCluster extends pulumi.ComponentResource {
                         scaleSettings: {
                             minNodeCount: r.minNodes,
                             maxNodeCount: r.maxNodes,
-                            nodeIdleTimeBeforeScaleDown: idleDuration(r.idleSecondsBeforeScaleDown),
+                            nodeIdleTimeBeforeScaleDown: isoSeconds(r.idleSecondsBeforeScaleDown),
                         },
                         remoteLoginPortPublicAccess: "Disabled",
                         enableNodePublicIp: r.enableNodePublicIp,
@@ -195,5 +201,27 @@ export class ComputeCluster extends pulumi.ComponentResource {
             clusterId: this.clusterId,
             principalId: this.principalId,
         });
+    }
+
+    /**
+     * What the nodes' identity needs when jobs read and write their data by
+     * identity and pull environment images: Storage Blob Data Contributor on
+     * the storage account, and AcrPull on the registry when there is one. The
+     * stack that calls this owns the grants.
+     */
+    grantNodeAccess(
+        storageAccountId: pulumi.Input<string>,
+        registryId?: pulumi.Input<string>,
+    ): authorization.RoleAssignment[] {
+        const grant = (suffix: string, scope: pulumi.Input<string>, role: "StorageBlobDataContributor" | "AcrPull") =>
+            grantRole(
+                `${this.componentName}-${suffix}`,
+                { scope, principalId: this.principalId, role },
+                { parent: this },
+            );
+        return [
+            grant("blob", storageAccountId, "StorageBlobDataContributor"),
+            ...(registryId === undefined ? [] : [grant("acrpull", registryId, "AcrPull")]),
+        ];
     }
 }

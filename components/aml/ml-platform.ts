@@ -2,8 +2,9 @@
  * MlPlatform: the shared base of the Azure ML paths in one component —
  * monitoring, storage, Key Vault, an optional registry and the ML workspace,
  * wired together, with diagnostics of every piece sent to the same Log
- * Analytics workspace. Paths 1-2, 2-1, 2-2 and 2-6 build on it; the batch
- * driver reads its outputs from the base stack.
+ * Analytics workspace. The platform base stack (`programs/platform`) and
+ * path 1-2 create it; the batch driver's `aml` target reads its outputs from
+ * the base stack.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentSalt } from "../common/deployment-salt";

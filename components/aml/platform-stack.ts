@@ -35,29 +35,29 @@ export interface PlatformStackOutputs {
     readonly appInsightsConnectionString: string;
 }
 
-/** Outputs a base stack may leave out. */
-const OPTIONAL_OUTPUTS: ReadonlySet<keyof PlatformStackOutputs> = new Set<keyof PlatformStackOutputs>([
-    "registryId",
-    "registryLoginServer",
-]);
+/**
+ * Whether a base stack must export each output: the compiler makes this list
+ * every output of the interface, exactly once.
+ */
+const OUTPUT_PRESENCE: Readonly<Record<keyof PlatformStackOutputs, "required" | "optional">> = {
+    resourceGroupName: "required",
+    location: "required",
+    workspaceName: "required",
+    workspaceId: "required",
+    studioUrl: "required",
+    storageAccountName: "required",
+    storageAccountId: "required",
+    blobEndpoint: "required",
+    keyVaultId: "required",
+    keyVaultUri: "required",
+    registryId: "optional",
+    registryLoginServer: "optional",
+    logAnalyticsWorkspaceId: "required",
+    appInsightsConnectionString: "required",
+};
 
 /** Every output name of the contract, in a stable order. */
-export const PLATFORM_STACK_OUTPUTS: readonly (keyof PlatformStackOutputs)[] = [
-    "resourceGroupName",
-    "location",
-    "workspaceName",
-    "workspaceId",
-    "studioUrl",
-    "storageAccountName",
-    "storageAccountId",
-    "blobEndpoint",
-    "keyVaultId",
-    "keyVaultUri",
-    "registryId",
-    "registryLoginServer",
-    "logAnalyticsWorkspaceId",
-    "appInsightsConnectionString",
-];
+export const PLATFORM_STACK_OUTPUTS = Object.keys(OUTPUT_PRESENCE) as readonly (keyof PlatformStackOutputs)[];
 
 /** The contract's values as Pulumi outputs: what a program exports, or what the reader hands back. */
 export type PlatformStack = {
@@ -103,7 +103,7 @@ export function readPlatformStack(
     const ref = typeof stack === "string" ? new pulumi.StackReference(stack, { name: stack }, opts) : stack;
     const entries = PLATFORM_STACK_OUTPUTS.map((key) => [
         key,
-        OPTIONAL_OUTPUTS.has(key) ? ref.getOutput(key) : ref.requireOutput(key),
+        OUTPUT_PRESENCE[key] === "optional" ? ref.getOutput(key) : ref.requireOutput(key),
     ]);
     return Object.fromEntries(entries) as PlatformStack;
 }

@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { namePartIssues } from "./naming";
 import { tagIssues } from "./tags";
-import { ValidationError, ValidationIssue, renameFields, unknownKeyIssues } from "./validation";
+import { isRecord, ValidationError, ValidationIssue, renameFields, unknownKeyIssues } from "./validation";
 
 type Kind = "string" | "number" | "integer" | "boolean" | "string[]" | "json";
 
@@ -236,7 +236,13 @@ export function readConfig<S extends ConfigSpec>(
     const checked = { ...out, ...standIns } as ConfigValues<S>;
     const fromComponents = componentIssuesByKey(spec, options.components?.(checked) ?? [], checked);
     issues.push(...fromComponents.filter((i) => !reported.has(i.field.split(/[.[]/)[0])));
-    if (keyIssues.length === 0) issues.push(...(options.crossChecks?.(values) ?? []));
+    if (keyIssues.length === 0) {
+        // The program's own rules name keys; a secret key's value never reaches the message.
+        for (const issue of options.crossChecks?.(values) ?? []) {
+            const secret = spec[issue.field.split(/[.[]/)[0]]?.secret && issue.value !== undefined;
+            issues.push(secret ? { ...issue, value: REDACTED } : issue);
+        }
+    }
     if (issues.length > 0) throw new ValidationError(issues, options.context ?? "invalid configuration");
     return out as ConfigValues<S>;
 }
@@ -296,8 +302,9 @@ export const configChecks = {
             : undefined,
     /** A JSON object of tags that Azure accepts. */
     tagMap: (value: unknown): string | undefined => {
-        if (!value || typeof value !== "object" || Array.isArray(value)) return "a JSON object of string values";
-        if (!Object.values(value).every((v) => typeof v === "string")) return "a JSON object of string values";
+        if (!isRecord(value) || !Object.values(value).every((v) => typeof v === "string")) {
+            return "a JSON object of string values";
+        }
         return joinRules(tagIssues(value as Record<string, string>));
     },
 };

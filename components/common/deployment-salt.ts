@@ -14,16 +14,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
+import { shortSuffix } from "./naming";
 
 /** Characters of a salt: lowercase base 36, like name suffixes. */
 export const SALT_LENGTH = 4;
 
-/** A fresh random salt. */
+/** A fresh random salt: a name suffix of random bytes. */
 export function newSalt(): string {
-    return BigInt(`0x${randomBytes(8).toString("hex")}`)
-        .toString(36)
-        .padStart(SALT_LENGTH, "0")
-        .slice(-SALT_LENGTH);
+    return shortSuffix(randomBytes(16).toString("hex"), SALT_LENGTH);
 }
 
 const saltProvider: pulumi.dynamic.ResourceProvider = {

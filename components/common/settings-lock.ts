@@ -73,7 +73,8 @@ export function refusedChanges(
  */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const lockProvider: pulumi.dynamic.ResourceProvider = {
+/** The lock's provider (exported for its tests). */
+export const settingsLockProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: { settings?: StoredSettings }, news: { settings: StoredSettings }) {
         // No property on the failure: the engine would print the top-level input of that name (there is none,
         // the settings are nested), and the reason already names the setting.
@@ -93,6 +94,6 @@ const lockProvider: pulumi.dynamic.ResourceProvider = {
 
 export class SettingsLock extends pulumi.dynamic.Resource {
     constructor(name: string, settings: Readonly<Record<string, LockedSetting>>, opts?: pulumi.CustomResourceOptions) {
-        super(lockProvider, name, { settings }, opts, "customai", "SettingsLock");
+        super(settingsLockProvider, name, { settings }, opts, "customai", "SettingsLock");
     }
 }

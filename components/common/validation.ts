@@ -165,12 +165,19 @@ export function isArmResourceId(id: string, provider: string, ...types: string[]
 const PRIVATE_IPV4_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 /** The first and last address of an IPv4 address or CIDR, as numbers. Pure. */
-function ipv4Span(value: string): [number, number] {
+export function ipv4Span(value: string): [number, number] {
     const [ip, bits = "32"] = value.split("/");
     const base = ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
     const size = 2 ** (32 - Number(bits));
     const start = base - (base % size);
     return [start, start + size - 1];
+}
+
+/** True when `inner` lies inside `outer` (IPv4 addresses or CIDRs). Pure. */
+export function cidrContains(outer: string, inner: string): boolean {
+    const [os, oe] = ipv4Span(outer);
+    const [is, ie] = ipv4Span(inner);
+    return is >= os && ie <= oe;
 }
 
 /** True when an IPv4 address or CIDR overlaps a private range (RFC 1918). Pure. */
@@ -299,3 +306,11 @@ export function renameFields(
         return from === undefined ? issue : { ...issue, field: names[from] + issue.field.slice(from.length) };
     });
 }
+
+/** A plain object (not null, not an array): what a JSON object parses to. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A string with something besides whitespace. */
+export const isNonEmptyString = (value: unknown): value is string =>
+    typeof value === "string" && value.trim().length > 0;

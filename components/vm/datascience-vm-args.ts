@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CommonArgs, identityType, ManagedIdentities, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues } from "../common/tags";
-import { Validator, isArmResourceId, isIntInRange, isIpv4Cidr } from "../common/validation";
+import { Validator, cidrContains, isArmResourceId, isIntInRange, isIpv4Cidr } from "../common/validation";
 import { sourceRangeIssues } from "./vm-network";
 import { DEFAULT_CPU_VM_SIZE, vmSizeIssues } from "../common/vm-sizes";
 
@@ -185,22 +185,6 @@ export const SHUTDOWN_TIME_PATTERN = /^([01]\d|2[0-3])[0-5]\d$/;
 /** The characters of a Windows time zone id such as `W. Europe Standard Time` (IANA ids have '/'). */
 export const WINDOWS_TIME_ZONE_PATTERN = /^[A-Za-z0-9 .()+-]{1,64}$/;
 export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** First and last address of an IPv4 CIDR, as numbers. */
-function cidrRange(cidr: string): [number, number] {
-    const [ip, bits] = cidr.split("/");
-    const base = ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
-    const size = 2 ** (32 - Number(bits));
-    const start = base - (base % size);
-    return [start, start + size - 1];
-}
-
-/** True when `inner` lies inside `outer` (both IPv4 CIDRs). */
-export function cidrContains(outer: string, inner: string): boolean {
-    const [os, oe] = cidrRange(outer);
-    const [is, ie] = cidrRange(inner);
-    return is >= os && ie <= oe;
-}
 
 function diskIssues(v: Validator, field: string, disk: DiskArgs | undefined, min: number, required: boolean): void {
     if (!disk) return;

@@ -14,6 +14,7 @@ import {
     DEFAULT_CPU_VM_SIZE,
     issuesOf,
     readProgramConfig,
+    Settings,
     ValidationIssue,
 } from "../../components/common";
 import { WorkloadIdentity } from "../../components/identity";
@@ -24,6 +25,7 @@ import {
     DEFAULT_OS_DISK_TYPE,
     DEFAULT_SHUTDOWN_TIME,
     DEFAULT_SHUTDOWN_TIME_ZONE,
+    DiskType,
     validateDataScienceVmArgs,
 } from "../../components/vm";
 import { baseConfigSpec, createPathBase, pathTags, ProgramOptions, unusedKeyIssues } from "../shared";
@@ -164,12 +166,7 @@ export function crossKeyIssues(c: Config): ValidationIssue[] {
     }
     if (!c.jupyterHub) {
         issues.push(
-            ...unusedKeyIssues(
-                { ...c, jupyterHubPassword: c.jupyterHubPassword === undefined ? undefined : "[secret]" },
-                CONFIG_SPEC,
-                ["jupyterHubPassword", "jupyterHubCidrs"],
-                "when jupyterHub is true",
-            ),
+            ...unusedKeyIssues(c, CONFIG_SPEC, ["jupyterHubPassword", "jupyterHubCidrs"], "when jupyterHub is true"),
         );
     }
     if (c.storageAccountId === undefined) {
@@ -196,7 +193,7 @@ export function vmSettings(
     c: VmConfig,
     tags: Record<string, string>,
     identity: UserIdentityRef = PLANNED_IDENTITY,
-): Omit<DataScienceVmArgs, "resourceGroupName"> {
+): Settings<DataScienceVmArgs> {
     const user = c.identity === "user";
     return {
         tags,
@@ -218,7 +215,7 @@ export function vmSettings(
             timeZone: c.autoShutdownTimeZone,
             notificationEmail: c.autoShutdownEmail,
         },
-        osDisk: { sizeGb: c.osDiskSizeGb, type: c.osDiskType as NonNullable<DataScienceVmArgs["osDisk"]>["type"] },
+        osDisk: { sizeGb: c.osDiskSizeGb, type: c.osDiskType as DiskType },
         dataDisk: c.dataDiskSizeGb !== undefined ? { sizeGb: c.dataDiskSizeGb } : undefined,
         managedIdentities: user
             ? { systemAssigned: false, userAssignedResourceIds: [identity.id] }

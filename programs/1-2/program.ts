@@ -16,6 +16,7 @@ import {
     ComputeCluster,
     ComputeClusterSettings,
     DEFAULT_IDLE_SECONDS,
+    DEFAULT_INSTANCE_COUNT,
     DEFAULT_MAX_NODES,
     JobDataArgs,
     mlPlatformIssues,
@@ -32,10 +33,10 @@ import {
     ConfigSpec,
     ConfigValues,
     DEFAULT_CPU_VM_SIZE,
-    grantRole,
     issuesOf,
     readProgramConfig,
     ValidationIssue,
+    Validator,
 } from "../../components/common";
 import {
     baseConfigSpec,
@@ -111,7 +112,7 @@ export const CONFIG_SPEC = {
     },
     jobInstanceCount: {
         type: "integer",
-        default: 2,
+        default: DEFAULT_INSTANCE_COUNT,
         description: "Nodes the job runs on (at most maxNodes).",
         arg: "job.instanceCount",
     },
@@ -191,21 +192,18 @@ export function jobSettings(c: Config, tags: Record<string, string>): CommandJob
 /** The checks of every part the config feeds, under `cluster.`, `job.` and the platform's own names. */
 function componentIssues(c: Config): ValidationIssue[] {
     const tags = pathTags("1-2", c);
-    const prefixed = (prefix: string, issues: ValidationIssue[]) =>
-        issues.map((i) => ({ ...i, field: `${prefix}.${i.field}` }));
-    return [
-        ...prefixed(
-            "cluster",
-            issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
-        ),
-        ...(c.submitJob
-            ? prefixed(
-                  "job",
-                  issuesOf(() => validateCommandJobArgs(jobSettings(c, tags))),
-              )
-            : []),
-        ...(c.platformStack === undefined ? mlPlatformIssues(platformSettings(tags, c)) : []),
-    ];
+    const v = new Validator();
+    v.merge(
+        issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
+        "cluster",
+    );
+    if (c.submitJob)
+        v.merge(
+            issuesOf(() => validateCommandJobArgs(jobSettings(c, tags))),
+            "job",
+        );
+    if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
+    return [...v.issues];
 }
 
 /** Where the cluster goes: an existing base stack's workspace, or a platform of this stack's own. */
@@ -239,26 +237,9 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     });
     // The datastores authenticate by identity: the nodes' identity reads inputs and writes outputs,
     // and pulls environment images from the registry. This stack owns these grants.
-    const grants = [
-        grantRole(
-            `${name}-cluster-blob`,
-            { scope: platform.storageAccountId, principalId: cluster.principalId, role: "StorageBlobDataContributor" },
-            { parent: cluster },
-        ),
-    ];
-    if (hasRegistry) {
-        grants.push(
-            grantRole(
-                `${name}-cluster-acrpull`,
-                {
-                    scope: platform.registryId as pulumi.Output<string>,
-                    principalId: cluster.principalId,
-                    role: "AcrPull",
-                },
-                { parent: cluster },
-            ),
-        );
-    }
+    // `hasRegistry` says the base stack exports a registry id.
+    const registryId = hasRegistry ? (platform.registryId as pulumi.Output<string>) : undefined;
+    const grants = cluster.grantNodeAccess(platform.storageAccountId, registryId);
 
     const job = config.submitJob
         ? new CommandJob(

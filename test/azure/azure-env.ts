@@ -6,7 +6,8 @@
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { PROJECT_ROOT, workspaceOptions } from "../../automation/stacks/engine";
+import { PROJECT_ROOT } from "../../automation/common/paths";
+import { workspaceOptions } from "../../automation/stacks/engine";
 
 export interface AzureAccess {
     readonly subscriptionId: string;

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../automation/stacks/engine";
+import { PROJECT_ROOT } from "../../automation/common/paths";
 import { readRecords } from "../../automation/common/records";
 import { eventually, makeScratch, processesMatching, Scratch, TEST_PASSPHRASE } from "./helpers";
 

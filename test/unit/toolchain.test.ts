@@ -7,7 +7,8 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT, PULUMI_DIR } from "../../automation/stacks/engine";
+import { PROJECT_ROOT } from "../../automation/common/paths";
+import { PULUMI_DIR } from "../../automation/stacks/engine";
 
 function findPackageCopies(dir: string, name: string, found: string[] = []): string[] {
     const modules = path.join(dir, "node_modules");

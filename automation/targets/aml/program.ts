@@ -24,7 +24,14 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { CommandJob, ComputeCluster, DEFAULT_DATASTORE, JobDataArgs, readPlatformStack } from "../../../components/aml";
+import {
+    CommandJob,
+    ComputeCluster,
+    datastoreUri,
+    DEFAULT_DATASTORE,
+    JobDataArgs,
+    readPlatformStack,
+} from "../../../components/aml";
 import { BlobFiles, folderFiles } from "../../azure/blob-files";
 import { configEnvironment, DataRef, scriptArguments } from "../../spec";
 import { TargetContext } from "../types";
@@ -51,7 +58,7 @@ export function runFolder(ctx: Pick<AmlContext, "stackName" | "spec">): string {
 
 /** Where the job writes: the spec's datastore folder, or the run's folder of the default datastore. Pure. */
 export function outputUri(ctx: Pick<AmlContext, "stackName" | "spec">, datastore: string = DEFAULT_DATASTORE): string {
-    return ctx.spec.outputs ?? `azureml://datastores/${datastore}/paths/${runFolder(ctx)}`;
+    return ctx.spec.outputs ?? datastoreUri(runFolder(ctx), datastore);
 }
 
 /** One shell word: left bare when safe, else single-quoted. Pure. */
@@ -131,21 +138,41 @@ function readWorkspace(aml: ResolvedAmlSection, provider: Provider): Workspace {
     };
 }
 
-/** Local files of the workload by blob name; data refs become blob names below `inputs/`. */
-function uploads(ctx: AmlContext): Record<string, string> {
+/** A local part of the workload as uploaded: its files by blob name, and what the job input points at. */
+export interface LocalUpload {
+    /** Blob name → local path of every file of this part. */
+    readonly files: Readonly<Record<string, string>>;
+    /** The blob (a file) or the blob folder (a folder) the job input points at. */
+    readonly blob: string;
+    readonly folder: boolean;
+}
+
+/**
+ * The local parts of the workload by job input name (`code` or `script`,
+ * `requirements`, and each local model or input under `data/<name>/`). Pure
+ * but for listing the files of a folder.
+ */
+export function localUploads(ctx: Pick<AmlContext, "spec">): Record<string, LocalUpload> {
     const { code, inputs, model } = ctx.spec.workload;
-    const files: Record<string, string> = {};
-    if (code.dir) Object.assign(files, folderFiles(code.dir, "code"));
-    else files[`script/${path.basename(code.script)}`] = code.script;
-    if (code.requirements) files[`requirements/${path.basename(code.requirements)}`] = code.requirements;
-    const add = (name: string, ref: DataRef | undefined) => {
-        if (ref?.kind !== "local") return;
-        if (ref.folder) Object.assign(files, folderFiles(ref.path, `data/${name}`));
-        else files[`data/${name}/${path.basename(ref.path)}`] = ref.path;
+    const file = (folder: string, local: string): LocalUpload => {
+        const blob = `${folder}/${path.basename(local)}`;
+        return { files: { [blob]: local }, blob, folder: false };
     };
-    add("model", model);
-    for (const [name, ref] of Object.entries(inputs)) add(name, ref);
-    return files;
+    const dir = (folder: string, local: string): LocalUpload => ({
+        files: folderFiles(local, folder),
+        blob: folder,
+        folder: true,
+    });
+    const parts: Record<string, LocalUpload> = code.dir
+        ? { code: dir("code", code.dir) }
+        : { script: file("script", code.script) };
+    if (code.requirements) parts.requirements = file("requirements", code.requirements);
+    const data = Object.entries({ ...(model ? { model } : {}), ...inputs });
+    for (const [name, ref] of data) {
+        if (ref.kind === "local")
+            parts[name] = ref.folder ? dir(`data/${name}`, ref.path) : file(`data/${name}`, ref.path);
+    }
+    return parts;
 }
 
 /** The run stack's program; see the module comment. */
@@ -161,49 +188,33 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
         const datastore = options.datastore ?? DEFAULT_DATASTORE;
         const store = datastoreContainer(ws, datastore, provider);
         const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
+        const local = localUploads(ctx);
         const files = new BlobFiles("inputs", {
             blobEndpoint: store.blobEndpoint,
             container: store.container,
             prefix: `${runFolder(ctx)}inputs`,
-            files: uploads(ctx),
+            files: Object.assign({}, ...Object.values(local).map((part) => part.files)),
         });
-        const uploaded = (blob: string) => files.urls.apply((u) => u[blob]);
-        const data = (name: string, ref: DataRef): JobDataArgs => {
-            switch (ref.kind) {
-                case "asset":
-                    return { path: ref.ref, type: "custom_model" };
-                case "uri":
-                    return { path: ref.uri, type: ref.folder ? "uri_folder" : "uri_file", mode: "Download" };
-                case "local":
-                    return ref.folder
-                        ? { path: files.folderUrl(`data/${name}`), type: "uri_folder", mode: "Download" }
-                        : {
-                              path: uploaded(`data/${name}/${path.basename(ref.path)}`),
-                              type: "uri_file",
-                              mode: "Download",
-                          };
-            }
-        };
-        const { code, inputs, model } = spec.workload;
+        const download = (uri: pulumi.Input<string>, folder: boolean): JobDataArgs => ({
+            path: uri,
+            type: folder ? "uri_folder" : "uri_file",
+            mode: "Download",
+        });
+        const uploaded = (part: LocalUpload) =>
+            download(part.folder ? files.folderUrl(part.blob) : files.urls.apply((u) => u[part.blob]), part.folder);
+        const data = (name: string, ref: DataRef): JobDataArgs =>
+            ref.kind === "asset"
+                ? { path: ref.ref, type: "custom_model" }
+                : ref.kind === "uri"
+                  ? download(ref.uri, ref.folder)
+                  : uploaded(local[name]);
+        const { inputs, model } = spec.workload;
         const jobInputs: Record<string, JobDataArgs> = {
-            ...(code.dir
-                ? { code: { path: files.folderUrl("code"), type: "uri_folder", mode: "Download" } }
-                : {
-                      script: {
-                          path: uploaded(`script/${path.basename(code.script)}`),
-                          type: "uri_file",
-                          mode: "Download",
-                      },
-                  }),
-            ...(code.requirements
-                ? {
-                      requirements: {
-                          path: uploaded(`requirements/${path.basename(code.requirements)}`),
-                          type: "uri_file",
-                          mode: "Download",
-                      },
-                  }
-                : {}),
+            ...Object.fromEntries(
+                (["code", "script", "requirements"] as const)
+                    .filter((part) => local[part])
+                    .map((part) => [part, uploaded(local[part])]),
+            ),
             ...(model ? { model: data("model", model) } : {}),
             ...Object.fromEntries(Object.entries(inputs).map(([name, ref]) => [name, data(name, ref)])),
         };

@@ -8,9 +8,11 @@ import { vmSizeIssues } from "../../../components/common/vm-sizes";
 import {
     isGuid,
     isIntInRange,
+    isNonEmptyString,
+    isRecord,
+    unknownKeyIssues,
     ValidationIssue,
     Validator,
-    unknownKeyIssues,
 } from "../../../components/common/validation";
 import { isUri, SectionInput, SpecSection } from "../../spec";
 
@@ -71,10 +73,6 @@ const FIELDS = [
     "priority",
     "environment",
 ];
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-const isNonEmptyString = (value: unknown): value is string => typeof value === "string" && value.trim().length > 0;
 
 function checkSection(v: Validator, name: string, a: Record<string, unknown>): void {
     v.merge(unknownKeyIssues(a, FIELDS, `${name}.`));

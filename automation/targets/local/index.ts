@@ -13,6 +13,7 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { filesUnder } from "../../common/paths";
 import { RunOutputs } from "../../common/records";
 import { configEnvironment, scriptArguments, secretEnvironment } from "../../spec";
 import { JobResult, RunTarget, TargetContext } from "../types";
@@ -110,20 +111,6 @@ export function jobDetail(step: string, result: JobProcessResult, timeoutMinutes
     }
 }
 
-/** Files under `dir`, relative to it, sorted. */
-function listFiles(dir: string): string[] {
-    const found: string[] = [];
-    const walk = (sub: string) => {
-        for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-            const relative = path.join(sub, entry.name);
-            if (entry.isDirectory()) walk(relative);
-            else found.push(relative);
-        }
-    };
-    walk("");
-    return found.sort();
-}
-
 export const localTarget: RunTarget<LocalSection, ResolvedLocalSection> = {
     name: "local",
     description: "a Python process on this machine; the run stack holds its work directory",
@@ -175,7 +162,7 @@ export const localTarget: RunTarget<LocalSection, ResolvedLocalSection> = {
 
     async collect(ctx): Promise<RunOutputs> {
         const location = outputDirOf(ctx);
-        const files = listFiles(location);
+        const files = filesUnder(location);
         const metricsPath = files.includes("metrics.json") ? path.join(location, "metrics.json") : undefined;
         const metrics = metricsPath
             ? (JSON.parse(await fs.promises.readFile(metricsPath, "utf8")) as Record<string, unknown>)

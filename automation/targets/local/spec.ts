@@ -4,7 +4,7 @@
  * local files and folders only, and writes outputs to a local folder.
  */
 import * as path from "node:path";
-import { ValidationIssue, Validator, unknownKeyIssues } from "../../../components/common/validation";
+import { isRecord, unknownKeyIssues, ValidationIssue, Validator } from "../../../components/common/validation";
 import { isAssetRef, isUri, SectionInput, SpecSection } from "../../spec";
 
 /** The `local` section of a run spec; every field is optional, and so is the section. */
@@ -20,9 +20,6 @@ export interface ResolvedLocalSection {
 
 export const DEFAULT_PYTHON = "python3";
 const FIELDS = ["python"];
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A reference the local target cannot read, or undefined. */
 function remoteRule(value: unknown): string | undefined {

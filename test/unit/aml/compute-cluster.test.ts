@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ComputeCluster, idleDuration, validateComputeClusterArgs } from "../../../components/aml/compute-cluster";
+import { ComputeCluster, isoSeconds, validateComputeClusterArgs } from "../../../components/aml/compute-cluster";
 import { ValidationError } from "../../../components/common/validation";
 import { MOCK_RESOURCE_GROUP, MockRecorder, settle, useMocks, valueOf } from "../../harness/mocks";
 
@@ -135,6 +135,6 @@ describe("ComputeCluster under mocks", () => {
         for (const maxNodes of [1, 100]) {
             assert.equal(validateComputeClusterArgs({ maxNodes }).maxNodes, maxNodes);
         }
-        assert.equal(idleDuration(120), "PT120S");
+        assert.equal(isoSeconds(120), "PT120S");
     });
 });

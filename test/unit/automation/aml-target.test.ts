@@ -216,6 +216,12 @@ describe("aml target program under mocks", () => {
                 `${r.type} ${r.name} uses ${r.provider || "the default provider"}`,
             );
         }
+        // The reads too: the default datastore of the workspace, whose container receives the uploads.
+        const reads = recorder.calls.filter((c) => c.token.startsWith("azure-native:"));
+        assert.ok(reads.some((c) => c.token === "azure-native:machinelearningservices:getDatastore"));
+        for (const c of reads) {
+            assert.ok(c.provider.endsWith(`::${reference}`), `${c.token} uses ${c.provider || "the default provider"}`);
+        }
     });
 
     it("passes URIs through without uploading them, and keeps a short timeout at AML's one-minute floor", async () => {

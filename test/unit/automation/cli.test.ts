@@ -20,9 +20,9 @@ import {
     specFromFlags,
     UsageError,
 } from "../../../automation/cli";
-import { PulumiCliMissingError } from "../../../automation/stacks/engine";
+import { PulumiCliMissingError } from "../../../automation/common/errors";
 import { RunRecord } from "../../../automation/common/records";
-import { DEFAULT_REAP_AGE_MINUTES } from "../../../automation/run/reaper";
+import { DEFAULT_REAP_AGE_MINUTES } from "../../../automation/common/limits";
 import { scheduleIssues, validateSchedule } from "../../../automation/schedule/scheduler";
 import { ValidationError } from "../../../components/common/validation";
 

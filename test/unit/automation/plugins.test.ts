@@ -7,7 +7,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { amlTarget, localTarget } from "../../../automation/targets";
-import { ensurePlugins, missingPlugins, PluginMissingError, pluginDir } from "../../../automation/stacks/plugins";
+import {
+    engineHome,
+    ensurePlugins,
+    missingPlugins,
+    PluginMissingError,
+    pluginDir,
+} from "../../../automation/stacks/plugins";
 
 describe("provider plugins of run targets", () => {
     let home: string;
@@ -34,25 +40,36 @@ describe("provider plugins of run targets", () => {
     });
 
     it("installs only what is missing, saying so first", async () => {
-        const installs: string[] = [];
-        const lines: string[] = [];
+        const log: string[] = [];
         const workspace = {
             installPlugin: async (name: string, version: string, kind?: string) =>
-                void installs.push(`${kind} ${name} ${version}`),
+                void log.push(`install: ${kind} ${name} ${version}`),
         };
         const other = { name: "kubernetes", version: "4.34.2" };
         fs.mkdirSync(pluginDir(home, other), { recursive: true });
-        await ensurePlugins(workspace, home, [azure, other], (l) => lines.push(l));
-        assert.deepEqual(installs, ["resource azure-native v3.28.0"]);
-        assert.deepEqual(lines, ["installing the resource plugin azure-native v3.28.0 (once per machine)"]);
+        await ensurePlugins(workspace, home, [azure, other], (l) => log.push(`say: ${l}`));
+        assert.deepEqual(log, [
+            "say: installing the resource plugin azure-native v3.28.0 (once per machine)",
+            "install: resource azure-native v3.28.0",
+        ]);
+    });
+
+    it("looks for plugins where the engine will: its PULUMI_HOME, else the inherited one, else ~/.pulumi", () => {
+        assert.equal(engineHome({ PULUMI_HOME: "/engine" }, { PULUMI_HOME: "/inherited" }, "/u"), "/engine");
+        assert.equal(engineHome({}, { PULUMI_HOME: "/inherited" }, "/u"), "/inherited");
+        assert.equal(engineHome(undefined, {}, "/u"), path.join("/u", ".pulumi"));
     });
 
     it("says in one line what is missing, where it looked, the command that failed and what to do", async () => {
         const offline = {
             installPlugin: async () => {
-                throw new Error(
-                    "stderr: error: could not download plugin\n  dial tcp: lookup get.pulumi.com: no such host",
-                );
+                // The shape of the Automation API's CommandError for an offline install (shortened).
+                const stderr =
+                    "Command failed with exit code 1: pulumi plugin install resource azure-native v3.28.0\n" +
+                    "[resource plugin azure-native-3.28.0] installing\n" +
+                    "warning: Error downloading plugin: dial tcp: lookup get.pulumi.com: no such host\n" +
+                    "error: [resource plugin azure-native-3.28.0] failed to download plugin: failed all 5 attempts\n";
+                throw new Error(`code: -2\n stdout: \n stderr: ${stderr} err?: Error: ${stderr}`);
             },
         };
         await assert.rejects(ensurePlugins(offline, home, [azure]), (err: unknown) => {
@@ -61,7 +78,7 @@ describe("provider plugins of run targets", () => {
             assert.match(err.message, /resource plugin azure-native v3\.28\.0 is not in .*plugins/);
             assert.match(
                 err.message,
-                /`pulumi plugin install resource azure-native v3\.28\.0` failed \(stderr: error: could not download plugin\)/,
+                /`pulumi plugin install resource azure-native v3\.28\.0` failed \(error: \[resource plugin azure-native-3\.28\.0\] failed to download plugin: failed all 5 attempts\); /,
             );
             assert.match(err.message, /run it where the network reaches/);
             return true;

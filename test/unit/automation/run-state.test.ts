@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { azureLimitSummary } from "../../../automation/azure/errors";
-import { summarizeError } from "../../../automation/run/run-state";
+import { summarizeError } from "../../../automation/common/errors";
 import { amlTarget } from "../../../automation/targets";
 
 describe("run error summaries", () => {
@@ -36,6 +36,9 @@ describe("run error summaries", () => {
     it("leaves other errors as the CLI's error lines", () => {
         const summary = summarizeError(new Error("stdout: x\nerror: update failed\nerror: boom"));
         assert.equal(summary, "error: update failed | error: boom");
+        // The Automation API repeats the CLI's stderr after `err?:`; each error is said once.
+        const repeated = "code: 255\n stderr: error: a\nerror: b\n err?: Error: x\nerror: a\nerror: b\n";
+        assert.equal(summarizeError(new Error(repeated)), "error: a | error: b");
         assert.equal(azureLimitSummary("error: update failed"), undefined);
     });
 });

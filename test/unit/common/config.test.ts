@@ -202,6 +202,21 @@ describe("readConfig: secrets", () => {
         ["not a list", { apiKey: { type: "string[]", description: "keys", secret: true } }, `[${SECRET}`],
         ["not JSON", { apiKey: { type: "json", description: "creds", secret: true } }, `{${SECRET}`],
     ];
+    it("redacts a secret value in an issue of the program's own cross-key rules", () => {
+        const spec = {
+            apiKey: { type: "string", description: "key", secret: true },
+            enabled: { type: "boolean", description: "on", default: false },
+        } as const;
+        const err = validationErrorOf(() =>
+            readConfig(source({ apiKey: SECRET }), spec, {
+                crossChecks: (c) =>
+                    c.enabled ? [] : [{ field: "apiKey", rule: "only used when enabled", value: c.apiKey }],
+            }),
+        );
+        assert.deepEqual(err.issues, [{ field: "apiKey", rule: "only used when enabled", value: "[secret]" }]);
+        assert.ok(!err.message.includes(SECRET), err.message);
+    });
+
     for (const [what, spec, raw] of cases) {
         it(`redacts a secret value ${what} in the issue and the message`, () => {
             const err = validationErrorOf(() => readConfig(source({ apiKey: raw }), spec));

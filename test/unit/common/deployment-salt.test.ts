@@ -23,14 +23,19 @@ describe("deployment salt", () => {
         assert.ok(fresh.size > 45, "a new deployment gets a new salt");
     });
 
-    it("changes the names of vault and workspace, and nothing else, with the salt", () => {
-        const naming = { componentName: "ml-dev-kv", project: "customai-platform", stack: "dev" };
-        const plain = componentResourceName("keyVault", naming, undefined, "vaultName");
-        const salted = componentResourceName("keyVault", { ...naming, salt: "ab12" }, undefined, "vaultName");
-        assert.notEqual(salted, plain, "a re-created stack gets another vault name");
-        assert.equal(componentResourceName("keyVault", { ...naming, salt: "ab12" }, undefined, "v"), salted);
-        assert.match(salted, /^kv-ml-dev-[a-z0-9]{6}$/);
-        assert.equal(componentResourceName("keyVault", { ...naming, salt: "" }, undefined, "v"), plain);
+    it("changes a derived name with each salt, keeps it with the same salt, and an empty salt changes nothing", () => {
+        for (const [kind, componentName, pattern] of [
+            ["keyVault", "ml-dev-kv", /^kv-ml-dev-[a-z0-9]{6}$/],
+            ["mlWorkspace", "ml-dev-mlw", /^mlw-ml-dev-[a-z0-9]{6}$/],
+        ] as const) {
+            const naming = { componentName, project: "customai-platform", stack: "dev" };
+            const name = (salt?: string) => componentResourceName(kind, { ...naming, salt }, undefined, "n");
+            assert.notEqual(name("ab12"), name(), `${kind}: a re-created stack gets another name`);
+            assert.notEqual(name("ab12"), name("cd34"), `${kind}: each salt its own name`);
+            assert.equal(name("ab12"), name("ab12"), `${kind}: the same salt, the same name`);
+            assert.match(name("ab12"), pattern);
+            assert.equal(name(""), name(), `${kind}: no salt, the plain name`);
+        }
     });
 
     it("is mixed into MlPlatform's vault and workspace names, which Azure keeps after deletion", async () => {

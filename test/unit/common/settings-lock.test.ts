@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import { MlWorkspace } from "../../../components/aml";
 import * as pulumi from "@pulumi/pulumi";
-import { refusedChanges, UNKNOWN_VALUE } from "../../../components/common";
+import { refusedChanges, settingsLockProvider, UNKNOWN_VALUE } from "../../../components/common";
 import { SecretVault } from "../../../components/keyvault";
 import { MOCK_RESOURCE_GROUP, MockRecorder, settle, useMocks } from "../../harness/mocks";
 
@@ -43,6 +43,21 @@ describe("settings lock: which changes are refused", () => {
         assert.deepEqual(refusedChanges({ id: setting("a") }, { id: setting("<unknown>") }, isKnown), []);
         assert.equal(refusedChanges({ id: setting("a") }, { id: setting("b") }, isKnown).length, 1);
         assert.equal(UNKNOWN_VALUE, pulumi.runtime.unknownValue, "the lock's copy of the engine's placeholder");
+    });
+
+    it("in the provider's check: a value unknown at preview passes, a known change fails without a property", async () => {
+        const check = settingsLockProvider.check!;
+        const olds = { settings: { id: setting("a") } };
+        const unknown = await check(olds, { settings: { id: setting(UNKNOWN_VALUE) } });
+        assert.deepEqual(unknown.failures, []);
+        const changed = await check(olds, { settings: { id: setting("b") } });
+        assert.deepEqual(
+            changed.failures?.map((f) => f.property),
+            [""],
+            "the reason names the setting; the engine would print a top-level input of that name",
+        );
+        assert.match(changed.failures?.[0].reason ?? "", /^id: the rule \(deployed "a", now "b"\)/);
+        assert.deepEqual(changed.inputs, { settings: { id: setting("b") } });
     });
 
     it("reports every refused setting at once", () => {

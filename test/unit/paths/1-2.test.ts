@@ -76,6 +76,9 @@ describe("programs/1-2 (multi-node training)", () => {
                 [BUILT_IN_ROLES.StorageBlobDataContributor, recorder.one("azure-native:storage:StorageAccount").id],
             ].sort(),
         );
+        // Under the names deployed stacks already hold them by.
+        recorder.named("train-dev-cluster-blob");
+        recorder.named("train-dev-cluster-acrpull");
 
         const job = recorder.one(JOB).inputs.properties;
         assert.equal(job.computeId, compute.id);

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { DataScienceVm, jupyterHubCloudInit } from "../../../components/vm/datascience-vm";
-import { DataScienceVmArgs, cidrContains, validateDataScienceVmArgs } from "../../../components/vm/datascience-vm-args";
+import { cidrContains } from "../../../components/common/validation";
+import { DataScienceVmArgs, validateDataScienceVmArgs } from "../../../components/vm/datascience-vm-args";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { ValidationError } from "../../../components/common/validation";
 import {
