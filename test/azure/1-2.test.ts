@@ -1,22 +1,36 @@
 /**
  * Path 1-2 on Azure, small (one node at most, no registry), through the life
  * a stack has, checking after each step what only Azure can tell:
- *   1. up, then a second preview of the same stack: no change at all;
- *   2. a job submitted, `pulumi refresh`, then a preview: nothing replaced
- *      (the service's normalised job properties never resubmit the job);
+ *   1. up, then a second preview of the same stack: every step `same`;
+ *   2. a job submitted, `pulumi refresh`, then a preview: the job's step is
+ *      `same` (the service's normalised properties never resubmit it) and
+ *      nothing is replaced or created;
  *   3. the workspace and the cluster as ARM reports them, the cluster's name
  *      24 characters long (the limit the Azure ML docs give);
- *   4. destroy: the cluster is gone (not merely detached from the workspace);
- *   5. up again under the same stack name: the soft-deleted vault and
+ *   4. a new vmSize: the cluster is replaced (the old one deleted first, the
+ *      name kept) and ARM reports the new size. A delete that only detached
+ *      the compute would leave Azure ML the old cluster under that name, the
+ *      failure terraform-provider-azurerm met (azure-rest-api-specs#18889);
+ *   5. destroy: the cluster is gone (ARM 404 where it answered 200);
+ *   6. up again under the same stack name: the soft-deleted vault and
  *      workspace do not collide with the new ones; then destroy.
  */
 import * as assert from "node:assert/strict";
-import { armGet, armStatus, destroyStack, previewChanges, requireAzure, temporaryStack } from "./azure-env";
+import {
+    armGet,
+    armStatus,
+    changingSteps,
+    destroyStack,
+    previewSteps,
+    requireAzure,
+    temporaryStack,
+} from "./azure-env";
 
 const AML_API = "2025-12-01";
+const JOB = "azure-native:machinelearningservices:Job";
 
 describe("path 1-2 on Azure", function () {
-    it("deploys, stays unchanged across a second deploy and a refresh, destroys cleanly, and comes back", async function () {
+    it("deploys, stays unchanged across a second deploy and a refresh, replaces a resized cluster, destroys cleanly, and comes back", async function () {
         requireAzure(this);
         // Three characters, as long as the default `dev`: the cluster name keeps its default length, and the
         // resource group (`rg-train-<environment>`) is this test's own.
@@ -40,36 +54,43 @@ describe("path 1-2 on Azure", function () {
             const clusterName = String(first.outputs.clusterName.value);
 
             // 1. The same program and config again: nothing to do.
-            assert.deepEqual(await previewChanges(stack), {}, "a second deployment changes nothing");
+            const again = await previewSteps(stack);
+            assert.ok(again.length > 0, "the preview saw the stack's resources");
+            assert.deepEqual(changingSteps(again), [], "a second deployment changes nothing");
 
             // 2. The service fills in and normalises the job's properties; a refresh must not resubmit it.
             await stack.refresh(log);
-            const afterRefresh = await previewChanges(stack);
-            assert.equal(
-                afterRefresh.replace ?? 0,
-                0,
-                `nothing replaced after a refresh: ${JSON.stringify(afterRefresh)}`,
-            );
-            assert.equal(
-                afterRefresh.create ?? 0,
-                0,
-                `nothing created after a refresh: ${JSON.stringify(afterRefresh)}`,
-            );
+            const afterRefresh = await previewSteps(stack);
+            const jobSteps = afterRefresh.filter((s) => s.type === JOB);
+            assert.equal(jobSteps.length, 1, "the preview saw the job");
+            assert.equal(jobSteps[0].op, "same", "after a refresh the job stays as it is");
+            const replacedOrCreated = changingSteps(afterRefresh).filter((s) => /^(replace|create)/.test(s));
+            assert.deepEqual(replacedOrCreated, [], "nothing replaced or created after a refresh");
 
             // 3. What ARM reports.
             const workspace = await armGet(String(first.outputs.workspaceId.value), AML_API);
             assert.equal(workspace.properties.provisioningState, "Succeeded");
             const cluster = await armGet(clusterId, AML_API);
             assert.equal(cluster.properties.computeType, "AmlCompute");
+            assert.equal(cluster.properties.properties.vmSize.toLowerCase(), "standard_d4s_v5");
             assert.equal(cluster.properties.properties.scaleSettings.minNodeCount, 0);
             assert.equal(cluster.properties.properties.scaleSettings.maxNodeCount, 1);
             assert.equal(clusterName.length, 24, `the default cluster name is 24 characters: ${clusterName}`);
 
-            // 4. Destroyed means gone: azure-native's delete sends no underlyingResourceAction.
-            await stack.destroy(log);
-            assert.equal(await armStatus(clusterId, AML_API), 404, "the cluster is gone, not detached");
+            // 4. A size Azure ML does not change in place: replaced, and the new cluster really has it.
+            await stack.setConfig("vmSize", { value: "Standard_D2s_v5" });
+            const resized = await stack.up(log);
+            assert.equal(resized.summary.resourceChanges?.replace, 1, "the cluster was replaced");
+            assert.equal(String(resized.outputs.clusterName.value), clusterName, "under the same name");
+            const after = await armGet(clusterId, AML_API);
+            assert.equal(after.properties.properties.vmSize.toLowerCase(), "standard_d2s_v5");
 
-            // 5. The same stack again, with its vault and workspace names held by their soft-deleted selves.
+            // 5. Destroyed means gone.
+            assert.equal(await armStatus(clusterId, AML_API), 200, "the cluster exists before the destroy");
+            await stack.destroy(log);
+            assert.equal(await armStatus(clusterId, AML_API), 404, "the cluster is gone after the destroy");
+
+            // 6. The same stack again, with its vault and workspace names held by their soft-deleted selves.
             const second = await stack.up(log);
             assert.notEqual(
                 String(second.outputs.workspaceName.value),

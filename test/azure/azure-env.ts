@@ -87,6 +87,20 @@ export async function armToken(env: NodeJS.ProcessEnv = process.env): Promise<st
     return ((await response.json()) as { access_token: string }).access_token;
 }
 
+/** GETs an ARM list (a collection URL with its query, e.g. a `$filter`); returns the items of every page. */
+export async function armList(pathAndQuery: string): Promise<ArmBody[]> {
+    const items: ArmBody[] = [];
+    let url: string | undefined = `https://management.azure.com${pathAndQuery}`;
+    while (url) {
+        const response = await fetch(url, { headers: { authorization: `Bearer ${await armToken()}` } });
+        if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+        const body = (await response.json()) as { value: ArmBody[]; nextLink?: string };
+        items.push(...body.value);
+        url = body.nextLink;
+    }
+    return items;
+}
+
 /** An ARM response body: read field by field in assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ArmBody = Record<string, any>;
@@ -109,10 +123,30 @@ export async function armStatus(resourceId: string, apiVersion: string): Promise
     return response.status;
 }
 
-/** What a preview of `stack` would do, by operation (`same`, `update`, `replace`, `create`, …), counts above 0 only. */
-export async function previewChanges(stack: Stack): Promise<Record<string, number>> {
-    const preview = await stack.preview({ diff: true });
-    return Object.fromEntries(Object.entries(preview.changeSummary).filter(([op, n]) => op !== "same" && (n ?? 0) > 0));
+/** One step of a preview: the resource's type and what the engine would do to it. */
+export interface PreviewStep {
+    readonly type: string;
+    readonly urn: string;
+    /** `same`, `update`, `replace`, `create`, `delete`, … */
+    readonly op: string;
+}
+
+/** Every step a preview of `stack` would take, from the engine's events. */
+export async function previewSteps(stack: Stack): Promise<PreviewStep[]> {
+    const steps: PreviewStep[] = [];
+    await stack.preview({
+        diff: true,
+        onEvent: (event) => {
+            const m = event.resourcePreEvent?.metadata;
+            if (m) steps.push({ type: m.type, urn: m.urn, op: m.op });
+        },
+    });
+    return steps;
+}
+
+/** The steps of `steps` that change something (anything but `same`), as `op type urn` lines for a message. */
+export function changingSteps(steps: readonly PreviewStep[]): string[] {
+    return steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.type} ${s.urn}`);
 }
 
 /** A new stack of `programs/<id>` with a unique name, its config set (secrets as secrets). */

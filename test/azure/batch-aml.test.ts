@@ -10,9 +10,13 @@
  * programs/platform grants to `runnerPrincipalIds` (AzureML Data Scientist
  * and AzureML Compute Operator on the workspace, Storage Blob Data
  * Contributor on the storage account): it needs that principal's
- * CUSTOMAI_RUNNER_CLIENT_ID and CUSTOMAI_RUNNER_CLIENT_SECRET (tenant from
- * AZURE_TENANT_ID or ARM_TENANT_ID), its object id listed in the base stack's
- * `runnerPrincipalIds`, and no other role of its own.
+ * CUSTOMAI_RUNNER_CLIENT_ID, CUSTOMAI_RUNNER_CLIENT_SECRET and
+ * CUSTOMAI_RUNNER_OBJECT_ID (tenant from AZURE_TENANT_ID or ARM_TENANT_ID),
+ * with the object id listed in the base stack's `runnerPrincipalIds`. Before
+ * the run, the test reads the principal's role assignments in the
+ * subscription and requires exactly those three roles (direct assignments:
+ * keep the principal out of groups that hold roles), so a success shows that
+ * they are enough.
  */
 import { ClientSecretCredential } from "@azure/identity";
 import * as assert from "node:assert/strict";
@@ -23,7 +27,8 @@ import { ArmClient } from "../../automation/azure/arm";
 import { Driver, DriverOptions } from "../../automation/run/driver";
 import { generateSample, sampleWorkload } from "../../automation/sample/sample";
 import { createAmlTarget } from "../../automation/targets/aml";
-import { AzureAccess, requireAzure } from "./azure-env";
+import { BUILT_IN_ROLES } from "../../components/common/roles";
+import { armList, AzureAccess, requireAzure } from "./azure-env";
 
 function requireBaseStack(ctx: Mocha.Context): string {
     const baseStack = process.env.CUSTOMAI_AML_BASE_STACK;
@@ -75,14 +80,31 @@ describe("batch run on the aml target", function () {
         const baseStack = requireBaseStack(this);
         const clientId = process.env.CUSTOMAI_RUNNER_CLIENT_ID;
         const clientSecret = process.env.CUSTOMAI_RUNNER_CLIENT_SECRET;
+        const objectId = process.env.CUSTOMAI_RUNNER_OBJECT_ID;
         const tenantId = process.env.AZURE_TENANT_ID ?? process.env.ARM_TENANT_ID;
-        if (!clientId || !clientSecret || !tenantId) {
+        if (!clientId || !clientSecret || !objectId || !tenantId) {
             console.log(
-                "      skipped: set CUSTOMAI_RUNNER_CLIENT_ID, CUSTOMAI_RUNNER_CLIENT_SECRET and AZURE_TENANT_ID for a " +
-                    "service principal listed in the base stack's runnerPrincipalIds",
+                "      skipped: set CUSTOMAI_RUNNER_CLIENT_ID, CUSTOMAI_RUNNER_CLIENT_SECRET, CUSTOMAI_RUNNER_OBJECT_ID " +
+                    "and AZURE_TENANT_ID for a service principal listed in the base stack's runnerPrincipalIds",
             );
             this.skip();
         }
+        // The principal holds the runner roles and nothing else, at, above or below the subscription (`principalId eq`
+        // lists direct assignments only: a group the principal belongs to is not seen, so keep it in none).
+        const assignments = await armList(
+            `/subscriptions/${access.subscriptionId}/providers/Microsoft.Authorization/roleAssignments` +
+                `?api-version=2022-04-01&$filter=${encodeURIComponent(`principalId eq '${objectId}'`)}`,
+        );
+        const roles = assignments.map((a) => String(a.properties.roleDefinitionId).split("/").pop()).sort();
+        assert.deepEqual(
+            roles,
+            [
+                BUILT_IN_ROLES.AzureMLComputeOperator,
+                BUILT_IN_ROLES.AzureMLDataScientist,
+                BUILT_IN_ROLES.StorageBlobDataContributor,
+            ].sort(),
+            "the principal holds exactly the runner roles (no Contributor, nothing from elsewhere)",
+        );
         // The same principal everywhere a run authenticates: the azure-native provider (ARM_*), the blob
         // upload in the dynamic provider (AZURE_*, DefaultAzureCredential) and the driver's job watch.
         const principalEnv = {

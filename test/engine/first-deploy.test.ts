@@ -96,9 +96,10 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
             try {
                 n.pulumi("stack", "init", "dev");
                 USER_STEPS[entry.id](n);
+                // A key the stack file leaves out takes the default the program's Pulumi.yaml declares.
+                n.pulumi("config", "rm", "environment");
                 const config = n.config();
-                // The defaults the program's Pulumi.yaml declares reach the program through the engine.
-                assert.ok(Object.keys(config.values).length > 0);
+                assert.equal(config.values[`${config.project}:environment`], "dev", "Pulumi.yaml's default arrives");
                 const { program } = await entry.load!();
                 const run = await runProgram(program, config);
                 assert.ok(run.recorder.resources.length > 0, "the program declared resources");
@@ -108,7 +109,7 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
         });
     }
 
-    it("programs/1-1: without the user's values, the program names each one with how to get it", async () => {
+    it("programs/1-1: the copied example alone misses exactly the two values only the user has, each named with how to get it", async () => {
         const n = newcomer("1-1");
         try {
             n.pulumi("stack", "init", "dev");
@@ -125,7 +126,7 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
         }
     });
 
-    it("programs/1-1: a secret set with `pulumi config set --secret` stays a secret into the program", async () => {
+    it("programs/1-1: a secret set with `pulumi config set --secret` is encrypted in the stack file, read as a secret, and reaches the VM as one", async () => {
         const n = newcomer("1-1");
         try {
             n.pulumi("stack", "init", "dev");

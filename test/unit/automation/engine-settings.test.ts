@@ -74,6 +74,9 @@ describe("engine settings", () => {
             assert.equal(env.PULUMI_BACKEND_URL, `file://${path.join(root, "state")}`);
             assert.equal(engineEnv({ passphrase: "p" }).PULUMI_HOME, PULUMI_DIR, "this checkout's CLI and plugins");
             assert.equal(engineEnv({ pulumiRoot: root, pulumiHome: "/h", passphrase: "p" }).PULUMI_HOME, "/h");
+            fs.mkdirSync(path.join(root, "bin"));
+            fs.writeFileSync(path.join(root, "bin", "pulumi"), "");
+            assert.equal(engineEnv({ pulumiRoot: root, passphrase: "p" }).PULUMI_HOME, root, "a root with its own CLI");
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }

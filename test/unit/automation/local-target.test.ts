@@ -16,6 +16,7 @@ import {
     jobEnv,
     localTarget,
     ResolvedLocalSection,
+    runDescription,
 } from "../../../automation/targets/local";
 import { TargetContext } from "../../../automation/targets/types";
 
@@ -106,6 +107,11 @@ describe("local target (pure)", () => {
         assert.equal(env.CUSTOMAI_CONFIG_REGION, "emea");
         assert.equal(env.CUSTOMAI_SECRET_APITOKEN, "t0k");
         assert.equal(env.PYTHONPATH, undefined, "nothing to add");
+        // The run's description, written into its work directory: config values, secret names only.
+        const description = runDescription(ctx);
+        assert.deepEqual(description.config, { region: "emea" });
+        assert.deepEqual(description.secretNames, ["apiToken"]);
+        assert.ok(!JSON.stringify(description).includes("t0k"), "no secret value in the file");
     });
 
     it("collects the files written, with metrics and predictions when the job wrote them", async () => {

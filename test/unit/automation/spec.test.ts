@@ -215,6 +215,16 @@ describe("run spec validation (before any stack exists)", function () {
             "workload.inputs.input",
         ],
         ["aml outputs on a local folder", (g) => ({ ...onAml(g), outputs: scratch.root }), "outputs"],
+        [
+            "aml input named code (the job input of a code folder)",
+            (g) => withWorkload(onAml(g), { inputs: { code: scratch.data } }),
+            "workload.inputs.code",
+        ],
+        [
+            "aml input named requirements",
+            (g) => withWorkload(onAml(g), { inputs: { requirements: scratch.data } }),
+            "workload.inputs.requirements",
+        ],
         ["spec not an object", () => "nightly", "spec"],
     ];
 
@@ -281,6 +291,13 @@ describe("run spec validation (before any stack exists)", function () {
             }),
             outputs: "azureml://datastores/workspaceblobstore/paths/scores/",
         };
+        assert.deepEqual(issuesOf(spec), []);
+    });
+
+    it("accepts inputs named code, script or requirements on the local target, where only --model is taken", () => {
+        const spec = withWorkload(good, {
+            inputs: { code: scratch.data, script: scratch.data, requirements: scratch.data },
+        });
         assert.deepEqual(issuesOf(spec), []);
     });
 
