@@ -216,6 +216,8 @@ function linkLanguageHost() {
     const target = path.join(BIN, "pulumi-language-nodejs");
     const found = which("pulumi-language-nodejs");
     if (found) {
+        const current = fs.existsSync(target) && fs.lstatSync(target).isSymbolicLink() ? fs.readlinkSync(target) : "";
+        if (current === found) return `linked ${found}`;
         fs.rmSync(target, { force: true });
         fs.symlinkSync(found, target);
         return `linked ${found}`;
@@ -234,7 +236,12 @@ async function main() {
         const stamp = fs.existsSync(STAMP) ? JSON.parse(fs.readFileSync(STAMP, "utf8")) : {};
         // A CLI we built or downloaded must match the pin; one from PATH is the user's choice.
         if (have && (have === version || stamp.source === "path")) {
-            if (!quiet) log(`pulumi ${have} ready at ${path.relative(ROOT, CLI)}`);
+            // Also when Pulumi was installed after the CLI was provided: a language host on PATH gets linked now.
+            const host = linkLanguageHost();
+            if (!quiet)
+                log(
+                    `pulumi ${have} ready at ${path.relative(ROOT, CLI)}; language host pulumi-language-nodejs: ${host}`,
+                );
             return;
         }
     }

@@ -65,7 +65,10 @@ export function folderFiles(dir: string, name: string): Record<string, string> {
  * role assignment takes up to 10 minutes to apply (Microsoft's RBAC
  * troubleshooting guide), and until then the account answers 403
  * AuthorizationPermissionMismatch. The delays before each new attempt, in ms
- * (10 minutes in all).
+ * (10 minutes in all). A fixed table rather than common/retry's jittered
+ * backoff: the provider below runs serialized in the engine's provider
+ * process, so its closure stays self-contained, and the total wait is the
+ * documented 10 minutes exactly.
  */
 export const PERMISSION_RETRY_DELAYS_MS: readonly number[] = [15_000, 30_000, 60_000, 120_000, 180_000, 195_000];
 

@@ -7,7 +7,7 @@ import { RunStatus } from "../common/records";
 /** Options of every command. */
 export interface GlobalOptions {
     readonly json: boolean;
-    /** @default - `CUSTOMAI_RUNS_DIR`, else `<project>/.runs` */
+    /** @default - `CUSTOMAI_RUNS_DIR`, else `defaultRunsDir()` */
     readonly runsDir?: string;
     /** @default - `PULUMI_BACKEND_URL`, else the project's file backend */
     readonly backendUrl?: string;
@@ -15,11 +15,13 @@ export interface GlobalOptions {
     readonly secretsProvider?: string;
 }
 
+/** The commands, in the order `--help` lists them; `records` is another name for `runs`. */
+export const COMMAND_NAMES = ["run", "sample", "schedule", "runs", "reap"] as const;
+export const COMMAND_ALIASES: Readonly<Record<string, (typeof COMMAND_NAMES)[number]>> = { records: "runs" };
+
 /** A run spec as assembled from a file and flags; the driver's validation decides whether it is one. */
 export type SpecInput = Record<string, unknown>;
 
-/** Default of `sample --rows`. */
-export const DEFAULT_SAMPLE_ROWS = 500;
 /** Default series of `sample` (and `npm start`), unless `CUSTOMAI_SERIES` names another. */
 export const DEFAULT_SAMPLE_SERIES = "nightly-sample";
 

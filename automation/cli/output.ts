@@ -7,6 +7,7 @@ import { ValidationError } from "../../components/common/validation";
 import type { RunEvent } from "../common/events";
 import type { RunRecord } from "../common/records";
 import type { ScheduleEvent } from "../schedule/scheduler";
+import { COMMAND_ALIASES, COMMAND_NAMES } from "./command";
 import { EXIT_USAGE, exitCodeFor } from "./exit-codes";
 
 /** Where a command writes; text is written as is (callers add newlines). */
@@ -83,9 +84,6 @@ export function tickLine(event: ScheduleEvent): string | undefined {
     }
 }
 
-/** Command names, to point a usage error at the right `--help`. */
-const COMMANDS = ["run", "sample", "schedule", "runs", "records", "reap"];
-
 /**
  * Prints an error (stderr; with --json also a JSON document on stdout) and
  * returns its exit code. `argv` picks the help to point at.
@@ -95,7 +93,9 @@ export function reportError(error: unknown, io: CliIo, argv: readonly string[] =
     const message = error instanceof Error ? error.message : String(error);
     io.err(`${/^error: /.test(message) ? message : `error: ${message}`}\n`);
     if (code === EXIT_USAGE && !(error instanceof ValidationError)) {
-        const command = argv.find((arg) => COMMANDS.includes(arg));
+        const command = argv.find(
+            (arg) => (COMMAND_NAMES as readonly string[]).includes(arg) || arg in COMMAND_ALIASES,
+        );
         io.err(`(see customai ${command ? `${command} ` : ""}--help)\n`);
     }
     const asJson = argv.includes("--json");

@@ -12,14 +12,16 @@ import { PROJECT_ROOT } from "../common/paths";
 import type { RunStatus } from "../common/records";
 import { validateSchedule } from "../schedule/schedule-args";
 import { BUILT_IN_TARGETS } from "../targets";
-import { CliCommand, DEFAULT_SAMPLE_ROWS, DEFAULT_SAMPLE_SERIES, DEFAULT_TAIL, GlobalOptions } from "./command";
+import { CliCommand, COMMAND_NAMES, DEFAULT_SAMPLE_SERIES, DEFAULT_TAIL, GlobalOptions } from "./command";
+import { DEFAULT_SAMPLE_ROWS } from "../sample/sample";
 import { EXIT_CODES_HELP, UsageError } from "./exit-codes";
 import { addSpecOptions, positiveInteger, positiveNumber, SpecFlags, specOf } from "./spec-flags";
 
 const HELP_EPILOG = `${EXIT_CODES_HELP}
 
 Environment: PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) for the secrets provider,
-default: a passphrase kept in <project>/.pulumi/passphrase.`;
+default: a passphrase kept in <home>/.pulumi/passphrase.
+<home> is this checkout, or the working directory when the package is installed as a dependency.`;
 
 const RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "aborted"];
 
@@ -53,8 +55,6 @@ ${Object.values(BUILT_IN_TARGETS)
     .map((t) => `  ${t.name.padEnd(6)} ${t.description}`)
     .join("\n")}`;
 
-const COMMAND_NAMES = "run, sample, schedule, runs, reap";
-
 /** The flags `schedule` has besides the spec flags. */
 interface ScheduleFlags {
     readonly timezone?: string;
@@ -72,14 +72,14 @@ function buildProgram(env: NodeJS.ProcessEnv, found: (command: CliCommand) => vo
         .addOption(
             new Option(
                 "--runs-dir <dir>",
-                "records, outputs, locks and work directories (default: $CUSTOMAI_RUNS_DIR, else <project>/.runs)",
+                "records, outputs, locks and work directories (default: $CUSTOMAI_RUNS_DIR, else <home>/.runs)",
             ),
         )
         .addOption(
             new Option(
                 "--backend-url <url>",
                 "Pulumi state backend: file://<dir>, azblob://<container> or https://api.pulumi.com " +
-                    "(default: $PULUMI_BACKEND_URL, else file://<project>/.pulumi/state)",
+                    "(default: $PULUMI_BACKEND_URL, else file://<home>/.pulumi/state)",
             ),
         )
         .addOption(
@@ -223,9 +223,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         if (!(err instanceof CommanderError)) throw err;
         if (err.exitCode === 0) return { command: "info", text: output.join("") };
         // Commander shows the help for a missing command; a one-line reason is clearer.
-        if (err.code === "commander.help") throw new UsageError(`missing command: one of ${COMMAND_NAMES}`);
+        if (err.code === "commander.help") throw new UsageError(`missing command: one of ${COMMAND_NAMES.join(", ")}`);
         throw err;
     }
-    if (!command) throw new UsageError(`missing command: one of ${COMMAND_NAMES}`);
+    if (!command) throw new UsageError(`missing command: one of ${COMMAND_NAMES.join(", ")}`);
     return command;
 }

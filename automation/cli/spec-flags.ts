@@ -10,7 +10,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { summarizeError } from "../common/errors";
-import { isAssetRef, isUri } from "../spec";
+import { MAX_TIMEOUT_MINUTES } from "../common/limits";
+import { INPUT_NAME_PATTERN, isAssetRef, isUri, SERIES_MAX_LENGTH } from "../spec";
 import { SpecInput } from "./command";
 import { UsageError } from "./exit-codes";
 import { isRecord } from "../../components/common/validation";
@@ -60,8 +61,11 @@ function keyValue(text: string): [string, string] {
 
 /** `[name=]location`: a leading word and '=' name the input; otherwise it is the default input. */
 function namedInput(text: string): [string, string] {
-    const match = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/.exec(text);
-    return match && !isUri(text) ? [match[1], match[2]] : [DEFAULT_INPUT_NAME, text];
+    const at = text.indexOf("=");
+    const name = text.slice(0, Math.max(at, 0));
+    return at > 0 && !isUri(text) && INPUT_NAME_PATTERN.test(name)
+        ? [name, text.slice(at + 1)]
+        : [DEFAULT_INPUT_NAME, text];
 }
 
 /** Reads one `--secret-env key=ENV_VAR` from `env`; the value never appears on the command line. */
@@ -168,7 +172,10 @@ export function addSpecOptions(command: Command, targets: readonly string[], env
         return (text: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(text)];
     };
     return command
-        .option("--series <name>", "run series: 1-40 lowercase letters, digits and '-' (part of stack names)")
+        .option(
+            "--series <name>",
+            `run series: 1-${SERIES_MAX_LENGTH} lowercase letters, digits and '-' (part of stack names)`,
+        )
         .addOption(new Option("--target <target>", "where the job runs").choices(targets))
         .option("--script <file>", "Python script of the workload (with --code-dir: a path inside that folder)")
         .option("--code-dir <dir>", "folder holding the script and its modules")
@@ -183,7 +190,7 @@ export function addSpecOptions(command: Command, targets: readonly string[], env
         .option("--outputs <dir>", "where the job writes: a folder (local) or a datastore URI (aml)")
         .option(
             "--timeout-minutes <minutes>",
-            "longest the job may run, up to 1440 (fractions allowed)",
+            `longest the job may run, up to ${MAX_TIMEOUT_MINUTES} (fractions allowed)`,
             positiveNumber,
         )
         .option("--keep-on-failure", "keep the stack of a failed run for inspection (the reaper removes it later)")

@@ -25,7 +25,7 @@ export interface ReapOptions {
     readonly dryRun?: boolean;
     /** Optional. Backend, passphrase and CLI location. @default - the defaults of engine.ts */
     readonly engine?: EngineSettings;
-    /** Optional. Runs directory (locks and kept markers). @default - `<project>/.runs` */
+    /** Optional. Runs directory (locks and kept markers). @default - `defaultRunsDir()`: `.runs` in this checkout, or in the working directory when installed as a dependency */
     readonly runsDir?: string;
     /** Optional. Retries of engine operations. @default DEFAULT_RETRY_POLICY */
     readonly retry?: RetryPolicy;

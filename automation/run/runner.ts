@@ -31,7 +31,7 @@ export { RunAbortedError } from "./run-state";
 export interface RunnerOptions {
     /** Optional. Backend, passphrase and CLI location. @default - the defaults of stacks/engine.ts */
     readonly engine?: EngineSettings;
-    /** Optional. Directory for records, outputs, work directories and locks. @default - `<project>/.runs` */
+    /** Optional. Directory for records, outputs, work directories and locks. @default - `defaultRunsDir()`: `.runs` in this checkout, or in the working directory when installed as a dependency */
     readonly runsDir?: string;
     /** Optional. Records file. @default - `<runsDir>/records.jsonl` */
     readonly recordsFile?: string;

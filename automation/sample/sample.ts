@@ -18,8 +18,11 @@ export const GENERATOR = path.join(SAMPLE_DIR, "generate.py");
 /** The sample scoring script: standard library only, the workload contract's arguments. */
 export const SAMPLE_SCRIPT = path.join(SAMPLE_DIR, "score.py");
 
+/** Rows of sample data unless asked for another number. */
+export const DEFAULT_SAMPLE_ROWS = 500;
+
 export interface SampleOptions {
-    /** Optional. Number of data rows. @default 500 */
+    /** Optional. Number of data rows. @default DEFAULT_SAMPLE_ROWS (500) */
     readonly rows?: number;
     /** Optional. Random seed; the same seed gives the same files. @default 42 */
     readonly seed?: number;
@@ -39,7 +42,7 @@ export interface SampleFiles {
 
 /** Writes model.json and data.csv (and bad.csv) into `dir`. */
 export async function generateSample(dir: string, options: SampleOptions = {}): Promise<SampleFiles> {
-    const rows = options.rows ?? 500;
+    const rows = options.rows ?? DEFAULT_SAMPLE_ROWS;
     const args = [GENERATOR, "--out", dir, "--rows", String(rows), "--seed", String(options.seed ?? 42)];
     if (options.bad) args.push("--bad");
     await run(options.python ?? DEFAULT_PYTHON, args);

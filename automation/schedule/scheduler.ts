@@ -96,9 +96,9 @@ export interface ScheduleResult {
 /**
  * Starts runs on a cron schedule until `maxRuns` runs have started, the
  * expression has no further occurrence, or `signal` aborts. Rejects before
- * the first tick for an invalid schedule or (fixed spec) an invalid spec or
- * with the driver's targets; afterwards it never rejects: a run's outcome is its
- * record, a run rejected at its tick is a `tick-failed` event.
+ * the first tick for an invalid schedule or, with a fixed spec, a spec the
+ * driver's targets refuse; afterwards it never rejects: a run's outcome is
+ * its record, a run rejected at its tick is a `tick-failed` event.
  */
 export async function scheduleRuns(options: ScheduleOptions): Promise<ScheduleResult> {
     const issues = scheduleIssues(options);

@@ -80,8 +80,8 @@ export const SECRET_ENV_PREFIX = "CUSTOMAI_SECRET_";
 
 /** Input names: they become `--<name>` options and Azure ML input names. */
 export const INPUT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
-/** Names the driver uses itself (the model, and the code pieces an Azure ML job downloads). */
-export const RESERVED_INPUT_NAMES: readonly string[] = ["model", "code", "script", "requirements"];
+/** Input names the contract uses itself: `--model` is the model. A target may reserve more. */
+export const RESERVED_INPUT_NAMES: readonly string[] = ["model"];
 /** A registered Azure ML asset in short form. */
 const ASSET_PATTERN = /^azureml:[A-Za-z0-9][A-Za-z0-9_.-]*(:[A-Za-z0-9_.-]+|@latest)$/;
 

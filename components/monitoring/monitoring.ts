@@ -5,7 +5,7 @@
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
-import { CommonArgs, Settings } from "../common/interface";
+import { CommonArgs, publicNetworkAccess, Settings } from "../common/interface";
 import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { Validator, isIntInRange } from "../common/validation";
@@ -77,8 +77,8 @@ export class Monitoring extends pulumi.ComponentResource {
                 sku: { name: "PerGB2018" },
                 retentionInDays: args.retentionDays ?? DEFAULT_RETENTION_DAYS,
                 workspaceCapping: args.dailyQuotaGb !== undefined ? { dailyQuotaGb: args.dailyQuotaGb } : undefined,
-                publicNetworkAccessForIngestion: isolated ? "Disabled" : "Enabled",
-                publicNetworkAccessForQuery: isolated ? "Disabled" : "Enabled",
+                publicNetworkAccessForIngestion: publicNetworkAccess(isolated),
+                publicNetworkAccessForQuery: publicNetworkAccess(isolated),
                 tags,
             },
             child,
@@ -95,8 +95,8 @@ export class Monitoring extends pulumi.ComponentResource {
                 ingestionMode: "LogAnalytics",
                 workspaceResourceId: this.logAnalytics.id,
                 disableLocalAuth: args.disableLocalAuth ?? false,
-                publicNetworkAccessForIngestion: isolated ? "Disabled" : "Enabled",
-                publicNetworkAccessForQuery: isolated ? "Disabled" : "Enabled",
+                publicNetworkAccessForIngestion: publicNetworkAccess(isolated),
+                publicNetworkAccessForQuery: publicNetworkAccess(isolated),
                 tags,
             },
             child,

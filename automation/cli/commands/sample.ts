@@ -9,7 +9,7 @@ import { runCommand } from "./run";
 /** The sample's files are generated into the runs directory, so every run scores the same data. */
 export async function sampleCommand(cmd: CommandOf<"sample">, io: CliIo, signal?: AbortSignal): Promise<boolean> {
     const { runsDir } = runPaths({ runsDir: cmd.global.runsDir });
-    const sample = await generateSample(path.join(runsDir, "sample"), { rows: cmd.rows, seed: 42 });
+    const sample = await generateSample(path.join(runsDir, "sample"), { rows: cmd.rows });
     io.err(`sample: ${sample.rows} rows and a model in ${path.dirname(sample.data)}\n`);
     const spec = {
         series: cmd.series,

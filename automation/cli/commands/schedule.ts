@@ -1,22 +1,17 @@
 /** `customai schedule`: runs on a cron schedule until `--max-runs` or a signal; tick lines or JSON lines on stdout. */
-import { ValidationError } from "../../../components/common/validation";
 import { RunEvent } from "../../common/events";
-import { Driver } from "../../run/driver";
 import { ScheduleEvent, scheduleRuns } from "../../schedule/scheduler";
 import { RunSpec } from "../../targets";
 import { CommandOf } from "../command";
 import { CliIo, printProgress, tickLine } from "../output";
-import { preflight } from "./engine";
+import { driverFor } from "./engine";
 
 /**
  * Resolves true when every run succeeded and no tick was rejected; rejects
  * for an invalid spec or a missing CLI, before the first tick.
  */
 export async function scheduleCommand(cmd: CommandOf<"schedule">, io: CliIo, signal?: AbortSignal): Promise<boolean> {
-    const options = { runsDir: cmd.global.runsDir, cwd: cmd.specDir };
-    const issues = new Driver(options).specIssues(cmd.spec);
-    if (issues.length > 0) throw new ValidationError(issues, "run spec");
-    const driver = new Driver({ ...options, engine: await preflight(cmd.global) });
+    const driver = await driverFor(cmd);
     const progress = printProgress(io);
     const onEvent = (event: ScheduleEvent) => {
         if (cmd.global.json) {

@@ -145,6 +145,9 @@ function checkSection(v: Validator, name: string, a: Record<string, unknown>): v
 }
 
 /** The rules of Azure ML on the generic fields: data schemes it reads, outputs in a datastore. */
+/** Job inputs the run stack uses for the workload's code (see `localUploads` in program.ts). */
+export const AML_CODE_INPUTS: readonly string[] = ["code", "script", "requirements"];
+
 function checkGeneric(v: Validator, spec: Readonly<Record<string, unknown>>): void {
     const workload = isRecord(spec.workload) ? spec.workload : {};
     const inputs = isRecord(workload.inputs) ? workload.inputs : {};
@@ -152,6 +155,14 @@ function checkGeneric(v: Validator, spec: Readonly<Record<string, unknown>>): vo
         ...Object.entries(inputs).map(([n, value]) => [`workload.inputs.${n}`, value] as const),
         ["workload.model", workload.model] as const,
     ];
+    for (const name of Object.keys(inputs).filter((n) => AML_CODE_INPUTS.includes(n))) {
+        v.check(
+            `workload.inputs.${name}`,
+            false,
+            `a name other than ${AML_CODE_INPUTS.join(", ")} (the job inputs that carry the code on Azure ML)`,
+            name,
+        );
+    }
     for (const [field, value] of data) {
         if (typeof value === "string" && isUri(value)) {
             v.check(
