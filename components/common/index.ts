@@ -6,6 +6,7 @@ export * from "./access";
 export * from "./component";
 export * from "./config";
 export * from "./deployment-salt";
+export * from "./files";
 export * from "./interface";
 export * from "./naming";
 export * from "./roles";

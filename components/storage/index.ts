@@ -1,2 +1,3 @@
 /** Azure Storage: the data account of a project (DataStorage). */
 export * from "./data-storage";
+export * from "./blob-files";

@@ -44,6 +44,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
         "automation/targets",
         "components/common",
         "components/aml",
+        "components/storage",
     ],
     "automation/run": [
         "automation/common",

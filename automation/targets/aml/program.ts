@@ -32,7 +32,7 @@ import {
     JobDataArgs,
     readPlatformStack,
 } from "../../../components/aml";
-import { BlobFiles, folderFiles } from "../../azure/blob-files";
+import { BlobFiles, folderFiles } from "../../../components/storage/blob-files";
 import { configEnvironment, DataRef, scriptArguments } from "../../spec";
 import { TargetContext } from "../types";
 import { ResolvedAmlSection } from "./spec";

@@ -13,7 +13,7 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { filesUnder } from "../../common/paths";
+import { filesUnder } from "../../../components/common/files";
 import { RunOutputs } from "../../common/records";
 import { configEnvironment, scriptArguments, secretEnvironment } from "../../spec";
 import { JobResult, RunTarget, TargetContext } from "../types";

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { ValidationError } from "../../../components/common/validation";
 import { validateCommandJobArgs } from "../../../components/aml/command-job";
 import { ArmClient } from "../../../automation/azure/arm";
-import { BlobFilesState, blobFilesProvider } from "../../../automation/azure/blob-files";
+import { BlobFilesState, blobFilesProvider } from "../../../components/storage/blob-files";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
 import { JobStatus } from "../../../automation/common/events";
 import { fileCheck, ResolvedRunSpec, resolveRunSpec, validateRunSpec, WorkloadSpec } from "../../../automation/spec";

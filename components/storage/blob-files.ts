@@ -1,7 +1,7 @@
 /**
  * BlobFiles: local files uploaded to a blob container for as long as the
- * resource exists — how the `aml` run stack hands the scoring script, the
- * model and a local input to the job.
+ * resource exists — how a run stack or a
+ * deployment hands a scoring script, a model or a local input to Azure ML.
  *
  * Why not `azure-native:storage:Blob`: the provider writes blobs with the
  * account key, and our storage accounts disable shared keys (Entra ID only;
@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { filesUnder } from "../common/paths";
+import { filesUnder } from "../common/files";
 
 /** Larger local files belong in a datastore already (pass an `azureml://` URI), not in a run stack. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
