@@ -10,4 +10,5 @@ export * as keyvault from "./keyvault";
 export * as monitoring from "./monitoring";
 export * as registry from "./registry";
 export * as storage from "./storage";
+export * as synapse from "./synapse";
 export * as vm from "./vm";

@@ -54,12 +54,14 @@ export const PATHS: readonly PathEntry[] = [
         title: "Real-time ML scoring",
         replaces: "AML v1 web services on ACS/AKS",
         buildsOn: "Azure ML managed online endpoint + deployment, autoscale, Application Insights",
+        load: () => import("./2-1/program"),
     },
     {
         id: "2-2",
         title: "Batch ML scoring",
         replaces: "Batch AI / AML v1 pipelines",
-        buildsOn: "Azure ML batch endpoint or Command job on a CPU cluster with min 0 nodes",
+        buildsOn: "Azure ML batch endpoint on a CPU cluster from 0 nodes; nightly Command jobs through the driver",
+        load: () => import("./2-2/program"),
     },
     {
         id: "2-3",
@@ -72,6 +74,7 @@ export const PATHS: readonly PathEntry[] = [
         title: "Batch scoring on Spark",
         replaces: "AZTK job-submission mode",
         buildsOn: "Azure ML serverless Spark job, or a Synapse Spark pool with auto-pause",
+        load: () => import("./2-4/program"),
     },
     {
         id: "2-5",
@@ -85,6 +88,7 @@ export const PATHS: readonly PathEntry[] = [
         title: "Batch deep-learning scoring on cheap GPUs",
         replaces: "Batch AI on low-priority NC-series VMs",
         buildsOn: "Azure ML GPU cluster on Spot (LowPriority) nodes from 0, retried on eviction",
+        load: () => import("./2-6/program"),
     },
 ];
 

@@ -3,8 +3,32 @@
  * deployment, the resource group built from them, the keys of the Azure ML
  * platform some paths create, and the options the root program passes.
  */
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { MlPlatform, MlPlatformArgs } from "../components/aml";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import {
+    CodeAsset,
+    codeAssetIssues,
+    ComputeClusterSettings,
+    datastoreContainer,
+    EnvironmentAsset,
+    environmentAssetIssues,
+    EnvironmentSource,
+    grantContainerUpload,
+    ModelAsset,
+    modelAssetIssues,
+    ModelSource,
+    DEFAULT_IDLE_SECONDS,
+    DEFAULT_MAX_NODES,
+    MlPlatform,
+    MlPlatformArgs,
+    platformHasRegistry,
+    PlatformStack,
+    platformStackOutputs,
+    readPlatformStack,
+    VmPriority,
+} from "../components/aml";
 import { DEFAULT_RETENTION_DAYS } from "../components/monitoring";
 import {
     ConfigSpec,
@@ -179,4 +203,291 @@ export function unusedKeyIssues(
     return keys
         .filter((key) => values[key] !== undefined && JSON.stringify(values[key]) !== JSON.stringify(spec[key].default))
         .map((key) => ({ field: key, rule: `only used ${why}`, value: values[key] }));
+}
+
+/** The key that builds a path on a deployed platform base stack; spread into a program's CONFIG_SPEC before the platform's keys. */
+export function platformStackConfigSpec() {
+    return {
+        platformStack: {
+            type: "string",
+            description:
+                "Platform base stack to build on, e.g. org/customai-platform/dev (unset: this stack creates its own platform).",
+        },
+    } as const;
+}
+
+/** The values a path's platform is made from: its base keys, the platform's keys and `platformStack`. */
+export type PathPlatformConfig = BaseConfig & PlatformConfig & { readonly platformStack?: string };
+
+/** Issues for platform keys set while `platformStack` says another stack owns the platform. Pure. */
+export function platformKeyIssues(c: PathPlatformConfig, spec: ConfigSpec): ValidationIssue[] {
+    if (c.platformStack === undefined) return [];
+    return unusedKeyIssues(
+        c,
+        spec,
+        Object.keys(platformConfigSpec()),
+        "when the stack creates its own platform (platformStack unset)",
+    );
+}
+
+/** A path's platform as the contract's outputs, and whether it has a container registry. */
+export interface PathPlatform {
+    readonly platform: PlatformStack;
+    readonly hasRegistry: boolean;
+    /** What reads of the workspace (invokes) wait for: the platform this stack creates, if it does. */
+    readonly ready: pulumi.Resource[];
+}
+
+/**
+ * Where a path's resources go: the platform of the base stack `platformStack`
+ * names, or a platform of the path's own (in `rg-<workload>-<environment>`).
+ * Either way the program reads it through the platform contract.
+ */
+export async function pathPlatform(path: string, c: PathPlatformConfig, name: string): Promise<PathPlatform> {
+    if (c.platformStack !== undefined) {
+        const ref = new pulumi.StackReference("platform", { name: c.platformStack });
+        return { platform: readPlatformStack(ref), hasRegistry: await platformHasRegistry(ref), ready: [] };
+    }
+    const base = createPathBase(path, c);
+    const own = createPlatform(name, base, c);
+    return {
+        platform: platformStackOutputs(own, base.resourceGroup),
+        hasRegistry: own.registry !== undefined,
+        ready: [own],
+    };
+}
+
+/** Defaults of a path's cluster keys that differ between paths (CPU training, GPU scoring on Spot…). */
+export interface ClusterDefaults {
+    readonly vmSize: string;
+    readonly vmPriority: VmPriority;
+    /** Optional. @default 2 */
+    readonly maxNodes?: number;
+    /** Optional. What the node size key says of sizes, after its default. @default - CPU or a current GPU family */
+    readonly sizeHint?: string;
+}
+
+/** The keys of a path's AmlCompute cluster (`cluster.*` arguments); spread into a program's CONFIG_SPEC. */
+export function clusterConfigSpec(defaults: ClusterDefaults) {
+    return {
+        vmSize: {
+            type: "string",
+            default: defaults.vmSize,
+            description: `Node size: ${defaults.sizeHint ?? "CPU, or a current GPU size such as Standard_NC4as_T4_v3"}.`,
+            arg: "cluster.vmSize",
+        },
+        vmPriority: {
+            type: "string",
+            default: defaults.vmPriority,
+            description: "Dedicated, or LowPriority (Spot capacity: much cheaper, may be preempted).",
+            arg: "cluster.vmPriority",
+        },
+        minNodes: {
+            type: "integer",
+            default: 0,
+            description: "Nodes kept when idle (0: no cost between jobs).",
+            arg: "cluster.minNodes",
+        },
+        maxNodes: {
+            type: "integer",
+            default: defaults.maxNodes ?? DEFAULT_MAX_NODES,
+            description: "Upper bound of the autoscaler, and of a job's node count.",
+            arg: "cluster.maxNodes",
+        },
+        idleSecondsBeforeScaleDown: {
+            type: "integer",
+            default: DEFAULT_IDLE_SECONDS,
+            description: "Seconds an idle node waits before release.",
+            arg: "cluster.idleSecondsBeforeScaleDown",
+        },
+    } as const;
+}
+
+/** The values of `clusterConfigSpec()` once read. */
+export type ClusterConfig = ConfigValues<ReturnType<typeof clusterConfigSpec>>;
+
+/** The cluster's settings from a path's config (the program adds the workspace). Pure. */
+export function clusterSettings(
+    c: ClusterConfig & { readonly networkIsolation?: boolean },
+    tags: Record<string, string>,
+): ComputeClusterSettings {
+    return {
+        tags,
+        vmSize: c.vmSize,
+        vmPriority: c.vmPriority as VmPriority,
+        minNodes: c.minNodes,
+        maxNodes: c.maxNodes,
+        idleSecondsBeforeScaleDown: c.idleSecondsBeforeScaleDown,
+        networkIsolation: c.networkIsolation,
+    };
+}
+
+/** The model every scoring path serves unless told otherwise: logistic-regression coefficients as JSON. */
+export const SAMPLE_MODEL = path.join(__dirname, "..", "automation", "sample", "model", "model.json");
+/** The sample's Python code: the scorers of the batch job, the batch deployment and the online deployment. */
+export const SAMPLE_CODE_DIR = path.join(__dirname, "..", "automation", "sample");
+
+/** What a path's assets default to: its scoring script, environment and the model's name. */
+export interface AssetDefaults {
+    /** The scoring script in the code folder, and what it defines. */
+    readonly scoringScript: string;
+    readonly scriptContract: string;
+    /** A curated environment with what the script needs. */
+    readonly environmentId: string;
+    readonly environmentHint: string;
+    /** The component argument the script's name feeds, e.g. `endpoint.scoringScript`. */
+    readonly scoringScriptArg: string;
+}
+
+/** The keys of a scoring path's model, code and environment (ModelAsset, CodeAsset, EnvironmentAsset). */
+export function assetConfigSpec(defaults: AssetDefaults) {
+    return {
+        modelAssetId: {
+            type: "string",
+            description:
+                "An existing model asset (ARM id, azureml://registries/... or azureml:<name>:<version>) to serve.",
+            arg: "model.source.assetId",
+        },
+        modelPath: {
+            type: "string",
+            description: "A model in storage to register: a path in the default datastore or an azureml:// URI.",
+            arg: "model.source.storagePath",
+        },
+        modelName: {
+            type: "string",
+            default: "churn-sample",
+            description: "Name the model is registered under (unused with modelAssetId).",
+            arg: "model.assetName",
+        },
+        codeDir: {
+            type: "string",
+            description: "Local folder with the scoring script (unset: the sample's, automation/sample).",
+            arg: "code.dir",
+        },
+        scoringScript: {
+            type: "string",
+            default: defaults.scoringScript,
+            description: `Scoring script in the code folder: ${defaults.scriptContract}.`,
+            arg: defaults.scoringScriptArg,
+        },
+        environmentId: {
+            type: "string",
+            default: defaults.environmentId,
+            description: defaults.environmentHint,
+            arg: "environment.source.environmentId",
+        },
+        environmentImage: {
+            type: "string",
+            description: "Instead of environmentId: a base image, registered with environmentCondaFile.",
+            arg: "environment.source.image",
+        },
+        environmentCondaFile: {
+            type: "string",
+            description: "Local conda file registered with environmentImage.",
+            arg: "environment.source.condaFile",
+        },
+        grantDeployerUpload: {
+            type: "boolean",
+            default: true,
+            description:
+                "Grant the identity running pulumi up Storage Blob Data Contributor on the datastore container it uploads code and models to.",
+        },
+        deployerPrincipalType: {
+            type: "string",
+            default: "User",
+            oneOf: ["User", "ServicePrincipal"],
+            description: "What runs pulumi up, for that grant: User, or ServicePrincipal (a pipeline's identity).",
+        },
+    } as const;
+}
+
+/** The values of `assetConfigSpec()` once read. */
+export type AssetConfig = ConfigValues<ReturnType<typeof assetConfigSpec>>;
+
+/** Where the model comes from: an asset, a storage path, or the sample file. Pure. */
+export function modelSource(c: Pick<AssetConfig, "modelAssetId" | "modelPath">): ModelSource {
+    if (c.modelAssetId !== undefined) return { assetId: c.modelAssetId };
+    if (c.modelPath !== undefined) return { storagePath: c.modelPath };
+    return { localPath: SAMPLE_MODEL };
+}
+
+/** The environment: an image with a conda file when given, else the environment id. Pure. */
+export function environmentSource(c: AssetConfig): EnvironmentSource {
+    return c.environmentImage !== undefined || c.environmentCondaFile !== undefined
+        ? { image: c.environmentImage, condaFile: c.environmentCondaFile }
+        : { environmentId: c.environmentId };
+}
+
+/** The asset components' checks on a path's config, under `model.`, `code.` and `environment.`. */
+export function assetIssues(c: AssetConfig, tags: Record<string, string>): ValidationIssue[] {
+    return [
+        ...modelAssetIssues({ assetName: c.modelName, source: modelSource(c), tags }).map((i) => ({
+            ...i,
+            field: `model.${i.field}`,
+        })),
+        ...codeAssetIssues({ assetName: "code", dir: c.codeDir ?? SAMPLE_CODE_DIR, tags }).map((i) => ({
+            ...i,
+            field: `code.${i.field}`,
+        })),
+        ...environmentAssetIssues({ assetName: "env", source: environmentSource(c), tags }).map((i) => ({
+            ...i,
+            field: `environment.${i.field}`,
+        })),
+    ];
+}
+
+/** A path's registered model, code and environment, and the grant their uploads need. */
+export interface PathAssets {
+    readonly model: ModelAsset;
+    readonly code: CodeAsset;
+    readonly environment: EnvironmentAsset;
+}
+
+/**
+ * Registers a path's model, code and environment in its workspace. Local
+ * files (the code folder, a local model) go to the container of the
+ * workspace's default datastore, uploaded by whoever runs `pulumi up`, who
+ * gets Storage Blob Data Contributor on that container when
+ * `grantDeployerUpload` says so.
+ */
+export function createAssets(
+    name: string,
+    { platform, ready }: PathPlatform,
+    c: AssetConfig,
+    tags: Record<string, string>,
+): PathAssets {
+    const ws = { resourceGroupName: platform.resourceGroupName, workspaceName: platform.workspaceName };
+    const upload = datastoreContainer({ ...ws, workspaceId: platform.workspaceId }, undefined, { dependsOn: ready });
+    const grant = c.grantDeployerUpload
+        ? [
+              grantContainerUpload(
+                  `${name}-upload-grant`,
+                  {
+                      storageAccountId: platform.storageAccountId,
+                      container: upload.container,
+                      principalId: authorization.getClientConfigOutput().objectId,
+                      principalType: c.deployerPrincipalType as "User" | "ServicePrincipal",
+                  },
+                  { dependsOn: ready },
+              ),
+          ]
+        : [];
+    const afterGrant = { dependsOn: [...ready, ...grant] };
+    return {
+        code: new CodeAsset(
+            `${name}-code`,
+            { ...ws, assetName: `code-${name}`, dir: c.codeDir ?? SAMPLE_CODE_DIR, upload, tags },
+            afterGrant,
+        ),
+        model: new ModelAsset(
+            `${name}-model`,
+            { ...ws, assetName: c.modelName, source: modelSource(c), upload, tags },
+            afterGrant,
+        ),
+        environment: new EnvironmentAsset(
+            `${name}-env`,
+            { ...ws, assetName: `env-${name}`, source: environmentSource(c), tags },
+            { dependsOn: ready },
+        ),
+    };
 }

@@ -135,6 +135,22 @@ export interface AmlJobResult {
     readonly error?: AmlJobError;
     readonly studioUrl?: string;
     readonly jobResourceId: string;
+    /** True when Azure ML said the job's nodes were preempted (Spot capacity taken back); see `preemptionSaid`. */
+    readonly preempted: boolean;
+}
+
+/**
+ * Whether a job's error says its nodes were preempted. Azure ML ends a job
+ * on `LowPriority` nodes that lose them with
+ * `PreemptionError: Nodes of this job got pre-empted` rather than restarting
+ * it (MicrosoftDocs/azure-docs#66288, Azure/MachineLearningNotebooks#1242),
+ * and cancels a job whose whole cluster was preempted
+ * (https://learn.microsoft.com/azure/machine-learning/how-to-use-low-priority-batch,
+ * "Limitations"). Only the service's words count: a job canceled by a person
+ * is not resubmitted. Pure.
+ */
+export function preemptionSaid(error: AmlJobError | undefined): boolean {
+    return error !== undefined && /pre-?empt/i.test(`${error.code ?? ""} ${error.message}`);
 }
 
 /** The parts of the job resource read here. */
@@ -262,17 +278,23 @@ export async function watchAmlJob(options: WatchAmlJobOptions): Promise<AmlJobRe
 function finish(jobId: string, job: JobResource, amlStatus: string, stop?: StopReason): AmlJobResult {
     const outputs = outputsOf(job);
     const studioUrl = job.properties?.services?.Studio?.endpoint ?? undefined;
-    const base = { amlStatus, outputs, studioUrl, jobResourceId: jobId };
-    if (amlStatus === "Completed") return { ...base, status: "succeeded" };
+    const error = errorOf(job);
+    // A job the driver canceled was not preempted, whatever its message.
+    const base = { amlStatus, outputs, studioUrl, jobResourceId: jobId, preempted: !stop && preemptionSaid(error) };
+    const said = error ? `: ${error.code ? `${error.code}: ` : ""}${error.message}` : "";
+    if (amlStatus === "Completed") return { ...base, status: "succeeded", preempted: false };
     if (amlStatus === "Failed") {
-        const error = errorOf(job);
         const where = studioUrl ? ` (logs: ${studioUrl})` : "";
-        const said = error ? `: ${error.code ? `${error.code}: ` : ""}${error.message}` : "";
         return { ...base, status: "failed", error, detail: `Azure ML job failed${said}${where}` };
     }
     if (stop && stop.kind !== "aborted")
         return { ...base, status: "timed-out", detail: `${stop.detail}; job canceled` };
-    return { ...base, status: "canceled", detail: "job canceled" };
+    return {
+        ...base,
+        status: "canceled",
+        error,
+        detail: stop ? "job canceled" : `job canceled outside the driver${said}`,
+    };
 }
 
 async function cancelAndWait(
@@ -318,5 +340,6 @@ async function cancelAndWait(
         outputs: outputsOf(lastJob()),
         detail,
         jobResourceId: jobId,
+        preempted: false,
     };
 }

@@ -35,6 +35,13 @@ export type RunEvent =
     | (RunEventBase & { readonly type: "job-status"; readonly status: JobStatus; readonly detail?: string })
     | (RunEventBase & { readonly type: "job-output"; readonly stream: "stdout" | "stderr"; readonly line: string })
     | (RunEventBase & {
+          readonly type: "job-resubmitted";
+          /** The submission that starts now (2 for the first resubmission). */
+          readonly attempt: number;
+          /** Why the previous submission ended and a new one may succeed, e.g. its nodes were preempted. */
+          readonly reason: string;
+      })
+    | (RunEventBase & {
           readonly type: "retry";
           readonly phase: RunPhase;
           readonly attempt: number;

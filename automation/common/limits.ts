@@ -1,5 +1,12 @@
 /** Time limits of runs, and the reaper's default that follows from them. */
 
+/**
+ * Most resubmissions of one run's job (`JobResult.resubmit`): a target's own
+ * limit is at most this. The spec's timeout bounds the waiting of all
+ * submissions together, so the reaper's age below still holds.
+ */
+export const MAX_RESUBMISSIONS = 5;
+
 /** Longest job timeout: a nightly run that needs more than a day is a different design. */
 export const MAX_TIMEOUT_MINUTES = 24 * 60;
 

@@ -57,6 +57,18 @@ export interface RunRecord {
     readonly keptReason?: string;
     /** Run stacks of this series left by crashed runs and removed before this run. */
     readonly recovered?: readonly string[];
+    /** Present when the job was submitted again: why each earlier submission ended, in order. */
+    readonly resubmissions?: readonly Resubmission[];
+}
+
+/** A submission of the job that ended in a way a new submission may fix (e.g. Spot nodes preempted). */
+export interface Resubmission {
+    /** The submission that ended (1 for the first). */
+    readonly attempt: number;
+    /** What ended it, in the target's words. */
+    readonly reason: string;
+    /** ISO 8601 UTC time the next submission was asked for. */
+    readonly at: string;
 }
 
 /** Replaces every occurrence of each secret (raw and JSON-escaped) with `[secret]`. Pure. */

@@ -13,7 +13,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { JobStatus, RunListener } from "../common/events";
 import { removeRunDirs, RunPaths, runPaths } from "../common/paths";
-import { appendRecord, redact, RunOutputs, RunRecord, RunStatus } from "../common/records";
+import { MAX_RESUBMISSIONS } from "../common/limits";
+import { appendRecord, redact, Resubmission, RunOutputs, RunRecord, RunStatus } from "../common/records";
 import { RetryPolicy, withRetry } from "../common/retry";
 import { fileCheck, resolveRunSpec, ResolvedRunSpec, validateRunSpec } from "../spec";
 import { EngineSettings, workspaceOptions } from "../stacks/engine";
@@ -85,9 +86,13 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     const paths = runPaths(options);
     const stackName = runStackName(spec.series, startedAt);
     const signal = options.signal ?? new AbortController().signal;
+    let attempt = 1;
     const ctx: TargetContext = {
         runId,
         stackName,
+        get attempt() {
+            return attempt;
+        },
         spec,
         workDir: path.join(paths.workRoot, stackName),
         localOutputDir: path.join(paths.outputsRoot, stackName),
@@ -106,6 +111,7 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     let outputs: RunOutputs | undefined;
     let kept: { reason: string } | undefined;
     let lock: HeldSeriesLock | undefined;
+    const resubmissions: Resubmission[] = [];
     try {
         // One workspace serves recovery and the run stack.
         const engine = await workspaceOptions(options.engine);
@@ -142,17 +148,29 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
             signal,
         );
         const stack = state.stack;
+        let upOutputs: OutputMap | undefined;
         await state.phase("configure", () => configureStack(stack, spec), signal);
-        const upOutputs = await state.phase(
-            "up",
-            () => withRetry(() => upStack(state, stack, signal), state.retryOptions("up", options.retry, signal)),
-            signal,
-        );
-        if (signal.aborted) throw new RunAbortedError("up");
-        const job = await state.phase("wait", () => target.wait(ctx, upOutputs), signal);
-        if (signal.aborted) throw new RunAbortedError("wait");
-        if (job.status !== "succeeded") throw new JobFailedError(job.status, job.detail);
-        outputs = await state.phase("collect", () => target.collect(ctx, upOutputs), signal);
+        // Each submission is an `up` (the program puts ctx.attempt into the job) and a wait.
+        for (;;) {
+            upOutputs = await state.phase(
+                "up",
+                () => withRetry(() => upStack(state, stack, signal), state.retryOptions("up", options.retry, signal)),
+                signal,
+            );
+            if (signal.aborted) throw new RunAbortedError("up");
+            const job = await state.phase("wait", () => target.wait(ctx, upOutputs!), signal);
+            if (signal.aborted) throw new RunAbortedError("wait");
+            if (job.status === "succeeded") break;
+            if (job.resubmit === undefined || attempt > MAX_RESUBMISSIONS) {
+                throw new JobFailedError(job.status, job.detail);
+            }
+            const reason = redact(job.resubmit, state.secrets);
+            resubmissions.push({ attempt, reason, at: new Date().toISOString() });
+            attempt += 1;
+            state.emit({ type: "job-resubmitted", attempt, reason });
+        }
+        const finalOutputs = upOutputs;
+        outputs = await state.phase("collect", () => target.collect(ctx, finalOutputs), signal);
     } catch (err) {
         status = signal.aborted ? "aborted" : "failed";
         // An abort surfaces as whatever the interrupted step threw; the record says what happened instead.
@@ -183,6 +201,7 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
         keptStack: kept !== undefined,
         keptReason: kept?.reason,
         recovered: state.recovered.length > 0 ? state.recovered : undefined,
+        resubmissions: resubmissions.length > 0 ? resubmissions : undefined,
     };
     await appendRecord(paths.recordsFile, record, state.secrets);
     return record;

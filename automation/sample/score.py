@@ -5,9 +5,14 @@ Standard library only, so the same script runs on a laptop (the `local`
 target) and on a stock Azure ML environment (the `aml` target).
 
 Input:  a CSV with an `id` column, one column per model feature and,
-        optionally, a `label` column (0/1) used for accuracy.
+        optionally, a `label` column (0/1) used for accuracy; or a folder of
+        such CSV files, scored one by one.
 Output: <output-dir>/predictions.csv (id, score, prediction) and
         <output-dir>/metrics.json (rows, meanScore, positiveRate, accuracy).
+Resume: with a folder, each file's predictions and counts are kept under
+        <output-dir>/parts/ as it finishes (written whole, then renamed), so a
+        job submitted again into the same output folder, e.g. after its Spot
+        nodes were preempted, scores only the files not done yet.
 Arguments follow the driver's workload contract (automation/spec/workload.ts):
 --model, one --<input> per named input (this script reads `input`), --output-dir.
 Exit codes: 0 success, 2 bad input or model, 3 lost driver (see --watch-pid).
@@ -47,13 +52,13 @@ def sigmoid(z):
 
 
 def score_rows(model, reader, writer):
+    """Writes a prediction per row; returns the counts metrics are made of."""
     features = model["features"]
     missing = [f for f in ["id", *features] if f not in (reader.fieldnames or [])]
     if missing:
         raise InputError(f"input is missing column(s) {', '.join(missing)}")
     threshold = float(model.get("threshold", 0.5))
-    rows = positives = labelled = correct = 0
-    score_sum = 0.0
+    counts = {"rows": 0, "positives": 0, "scoreSum": 0.0, "labelled": 0, "correct": 0}
     for line, row in enumerate(reader, start=2):
         try:
             values = [float(row[f]) for f in features]
@@ -63,19 +68,79 @@ def score_rows(model, reader, writer):
         score = sigmoid(z)
         prediction = 1 if score >= threshold else 0
         writer.writerow([row["id"], f"{score:.6f}", prediction])
-        rows += 1
-        positives += prediction
-        score_sum += score
+        counts["rows"] += 1
+        counts["positives"] += prediction
+        counts["scoreSum"] += score
         if row.get("label") not in (None, ""):
-            labelled += 1
-            correct += int(int(row["label"]) == prediction)
+            counts["labelled"] += 1
+            counts["correct"] += int(int(row["label"]) == prediction)
+    return counts
+
+
+def metrics_of(counts):
+    rows, labelled = counts["rows"], counts["labelled"]
     return {
         "rows": rows,
-        "meanScore": round(score_sum / rows, 6) if rows else None,
-        "positiveRate": round(positives / rows, 6) if rows else None,
-        "accuracy": round(correct / labelled, 6) if labelled else None,
+        "meanScore": round(counts["scoreSum"] / rows, 6) if rows else None,
+        "positiveRate": round(counts["positives"] / rows, 6) if rows else None,
+        "accuracy": round(counts["correct"] / labelled, 6) if labelled else None,
         "labelledRows": labelled,
     }
+
+
+def score_file(model, source, predictions):
+    """Scores one CSV file into `predictions` (with a header); returns its counts."""
+    with open(source, newline="", encoding="utf-8") as src, open(
+        predictions, "w", newline="", encoding="utf-8"
+    ) as dst:
+        writer = csv.writer(dst, lineterminator="\n")
+        writer.writerow(["id", "score", "prediction"])
+        return score_rows(model, csv.DictReader(src), writer)
+
+
+def write_whole(path, write):
+    """Writes a file under a temporary name, then renames it: a stopped job leaves no half file."""
+    partial = f"{path}.partial"
+    write(partial)
+    os.replace(partial, path)
+
+
+def score_folder(model, folder, output_dir, seconds_per_input, watch_pid):
+    """Scores every CSV file of `folder`, skipping those a previous submission finished; returns total counts."""
+    sources = sorted(name for name in os.listdir(folder) if name.endswith(".csv"))
+    if not sources:
+        raise InputError(f"input folder {folder} holds no .csv file")
+    parts = os.path.join(output_dir, "parts")
+    os.makedirs(parts, exist_ok=True)
+    done = [name for name in sources if os.path.exists(os.path.join(parts, f"{name}.json"))]
+    if done:
+        print(f"resuming: {len(done)} of {len(sources)} input files were scored by an earlier submission")
+    for name in sources:
+        if name in done:
+            continue
+        part = os.path.join(parts, name)
+        counts = {}
+        write_whole(part, lambda path: counts.update(score_file(model, os.path.join(folder, name), path)))
+
+        def write_counts(path):
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(counts, handle)
+
+        # The counts file marks the part done, so it is written last.
+        write_whole(f"{part}.json", write_counts)
+        print(f"scored {name}: {counts['rows']} rows")
+        wait(seconds_per_input, watch_pid)
+    total = {"rows": 0, "positives": 0, "scoreSum": 0.0, "labelled": 0, "correct": 0}
+    with open(os.path.join(output_dir, "predictions.csv"), "w", newline="", encoding="utf-8") as dst:
+        dst.write("id,score,prediction\n")
+        for name in sources:
+            with open(os.path.join(parts, name), encoding="utf-8") as src:
+                next(src)
+                dst.writelines(src)
+            with open(os.path.join(parts, f"{name}.json"), encoding="utf-8") as handle:
+                for key, value in json.load(handle).items():
+                    total[key] += value
+    return total
 
 
 def process_exists(pid):
@@ -106,9 +171,15 @@ def wait(seconds, watch_pid):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="model JSON file")
-    parser.add_argument("--input", required=True, help="input CSV file")
+    parser.add_argument("--input", required=True, help="input CSV file, or a folder of CSV files")
     parser.add_argument("--output-dir", required=True, help="directory for predictions.csv and metrics.json")
     parser.add_argument("--wait-seconds", type=float, default=0.0, help="sleep this long before scoring")
+    parser.add_argument(
+        "--seconds-per-input",
+        type=float,
+        default=0.0,
+        help="with an input folder, sleep this long after each file (to stop a job half-way in tests)",
+    )
     parser.add_argument(
         "--watch-pid",
         type=int,
@@ -118,21 +189,23 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
+    attempt = os.environ.get("CUSTOMAI_ATTEMPT", "1")
+    if attempt != "1":
+        print(f"submission {attempt} of this job")
     wait(args.wait_seconds, args.watch_pid)
     started = time.monotonic()
+    predictions = os.path.join(args.output_dir, "predictions.csv")
     try:
         model = load_model(args.model)
         os.makedirs(args.output_dir, exist_ok=True)
-        predictions = os.path.join(args.output_dir, "predictions.csv")
-        with open(args.input, newline="", encoding="utf-8") as src, open(
-            predictions, "w", newline="", encoding="utf-8"
-        ) as dst:
-            writer = csv.writer(dst, lineterminator="\n")
-            writer.writerow(["id", "score", "prediction"])
-            metrics = score_rows(model, csv.DictReader(src), writer)
+        if os.path.isdir(args.input):
+            counts = score_folder(model, args.input, args.output_dir, args.seconds_per_input, args.watch_pid)
+        else:
+            counts = score_file(model, args.input, predictions)
     except (InputError, OSError, json.JSONDecodeError) as err:
         print(f"scoring failed: {err}", file=sys.stderr)
         return 2
+    metrics = metrics_of(counts)
     metrics["scoringSeconds"] = round(time.monotonic() - started, 3)
     with open(os.path.join(args.output_dir, "metrics.json"), "w", encoding="utf-8") as handle:
         json.dump(metrics, handle, indent=2)

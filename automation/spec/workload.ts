@@ -74,6 +74,13 @@ export interface ResolvedWorkload {
     readonly model?: DataRef;
 }
 
+/**
+ * Environment variable holding the job's submission number: 1, then 2 and
+ * up when the target resubmitted it (e.g. after Spot nodes were preempted).
+ * A script that records its progress in the output folder can resume.
+ */
+export const ATTEMPT_ENV = "CUSTOMAI_ATTEMPT";
+
 /** Environment variable prefixes through which code receives the run's config and secrets. */
 export const CONFIG_ENV_PREFIX = "CUSTOMAI_CONFIG_";
 export const SECRET_ENV_PREFIX = "CUSTOMAI_SECRET_";

@@ -7,16 +7,19 @@
 import { GenericRunSpec, SpecSections } from "../spec";
 import { amlTarget } from "./aml";
 import { localTarget } from "./local";
+import { sparkTarget } from "./spark";
 import { RunTarget, SectionOf } from "./types";
 
 export * from "./types";
 export { amlTarget, createAmlTarget } from "./aml";
 export { localTarget } from "./local";
+export { createSparkTarget, sparkTarget } from "./spark";
 
 /** The targets this package provides, by name (the key must equal the target's `name`). */
 export const BUILT_IN_TARGETS = {
     local: localTarget,
     aml: amlTarget,
+    spark: sparkTarget,
 } as const;
 
 /** Targets by name; `RunnerOptions.targets` adds to (or replaces in) the built-in ones. */

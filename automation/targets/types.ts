@@ -14,6 +14,12 @@ import type { PluginRequirement } from "../stacks/plugins";
 export interface TargetContext<Section = unknown> {
     readonly runId: string;
     readonly stackName: string;
+    /**
+     * The job's submission, from 1: higher after the target asked for a
+     * resubmission (`JobResult.resubmit`). Programs put it into the job's
+     * settings, so the next `up` submits a new job.
+     */
+    readonly attempt: number;
     readonly spec: ResolvedRunSpec<Section>;
     /** A directory of this run on this machine (created by the program, removed with the stack). */
     readonly workDir: string;
@@ -32,6 +38,13 @@ export interface JobResult {
     readonly status: Extract<JobStatus, "succeeded" | "failed" | "canceled" | "timed-out">;
     /** Why the job did not succeed, in words. */
     readonly detail?: string;
+    /**
+     * Optional. Set when the job did not succeed for a reason a new
+     * submission may not meet (e.g. its Spot nodes were preempted) and the
+     * target's limit on resubmissions allows another: the runner runs `up`
+     * again with `attempt` one higher, and waits again. @default - not resubmitted
+     */
+    readonly resubmit?: string;
 }
 
 /**

@@ -15,3 +15,13 @@ export function filesUnder(dir: string): string[] {
     walk("");
     return found.sort();
 }
+
+/**
+ * The files of a folder that go to Azure (code, models, data), as
+ * `filesUnder`, without what Python writes on its own (`__pycache__`
+ * folders, `.pyc` files): they would change an asset's content hash, and so
+ * its version, whenever a script was run locally.
+ */
+export function uploadedFilesUnder(dir: string): string[] {
+    return filesUnder(dir).filter((f) => !f.split("/").includes("__pycache__") && !f.endsWith(".pyc"));
+}

@@ -128,6 +128,10 @@ export const NAME_RULES = {
         extra: letterAfterEachHyphen,
         suffixNeedsLetter: true,
     },
+    // Online and batch endpoints and their deployments: 3-32 characters, starting with a letter, letters, digits
+    // and single '-'. An endpoint name is unique within a region (it is the scoring host name); a deployment's
+    // within its endpoint (https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas, endpoint
+    // limits; how-to-safely-rollout-online-endpoints).
     mlEndpoint: {
         minLength: 3,
         maxLength: 32,

@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { filesUnder } from "../common/files";
+import { uploadedFilesUnder } from "../common/files";
 
 /** Larger local files belong in a datastore already (pass an `azureml://` URI), not in a run stack. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -57,7 +57,9 @@ export function blobUrl(blobEndpoint: string, container: string, prefix: string,
  * → absolute paths, for uploading a folder with BlobFiles.
  */
 export function folderFiles(dir: string, name: string): Record<string, string> {
-    return Object.fromEntries(filesUnder(dir).map((relative) => [`${name}/${relative}`, nodePath.join(dir, relative)]));
+    return Object.fromEntries(
+        uploadedFilesUnder(dir).map((relative) => [`${name}/${relative}`, nodePath.join(dir, relative)]),
+    );
 }
 
 /**

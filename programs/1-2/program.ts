@@ -14,19 +14,11 @@ import {
     CommandJob,
     CommandJobSettings,
     ComputeCluster,
-    ComputeClusterSettings,
-    DEFAULT_IDLE_SECONDS,
     DEFAULT_INSTANCE_COUNT,
-    DEFAULT_MAX_NODES,
     JobDataArgs,
     mlPlatformIssues,
-    platformHasRegistry,
-    PlatformStack,
-    platformStackOutputs,
-    readPlatformStack,
     validateCommandJobArgs,
     validateComputeClusterArgs,
-    VmPriority,
 } from "../../components/aml";
 import {
     ConfigChecks,
@@ -40,11 +32,14 @@ import {
 } from "../../components/common";
 import {
     baseConfigSpec,
-    createPathBase,
-    createPlatform,
+    clusterConfigSpec,
+    clusterSettings,
+    pathPlatform,
     pathTags,
     platformConfigSpec,
+    platformKeyIssues,
     platformSettings,
+    platformStackConfigSpec,
     ProgramOptions,
     unusedKeyIssues,
 } from "../shared";
@@ -57,46 +52,11 @@ export const DEFAULT_JOB_COMMAND =
     "dist.all_reduce(t); print(f'rank {dist.get_rank()} of {dist.get_world_size()}: sum {t.item()}')\" " +
     "&& echo ok > ${{outputs.model}}/rank-$RANK.txt";
 
-const PLATFORM_SPEC = platformConfigSpec();
-
 export const CONFIG_SPEC = {
     ...baseConfigSpec("train"),
-    platformStack: {
-        type: "string",
-        description:
-            "Platform base stack to build on, e.g. org/customai-platform/dev (unset: this stack creates its own platform).",
-    },
-    ...PLATFORM_SPEC,
-    vmSize: {
-        type: "string",
-        default: DEFAULT_CPU_VM_SIZE,
-        description: "Node size: CPU, or a current GPU size such as Standard_NC4as_T4_v3.",
-        arg: "cluster.vmSize",
-    },
-    vmPriority: {
-        type: "string",
-        default: "Dedicated",
-        description: "Dedicated, or LowPriority (Spot capacity: much cheaper, may be preempted).",
-        arg: "cluster.vmPriority",
-    },
-    minNodes: {
-        type: "integer",
-        default: 0,
-        description: "Nodes kept when idle (0: no cost between jobs).",
-        arg: "cluster.minNodes",
-    },
-    maxNodes: {
-        type: "integer",
-        default: DEFAULT_MAX_NODES,
-        description: "Upper bound of the autoscaler, and of a job's node count.",
-        arg: "cluster.maxNodes",
-    },
-    idleSecondsBeforeScaleDown: {
-        type: "integer",
-        default: DEFAULT_IDLE_SECONDS,
-        description: "Seconds an idle node waits before release.",
-        arg: "cluster.idleSecondsBeforeScaleDown",
-    },
+    ...platformStackConfigSpec(),
+    ...platformConfigSpec(),
+    ...clusterConfigSpec({ vmSize: DEFAULT_CPU_VM_SIZE, vmPriority: "Dedicated" }),
     submitJob: { type: "boolean", default: false, description: "Submit the distributed training job below." },
     jobCommand: {
         type: "string",
@@ -149,29 +109,9 @@ const JOB_KEYS = Object.keys(CONFIG_SPEC).filter((k) => k.startsWith("job"));
 /** Rules across keys that no component owns: settings of parts this stack does not create. */
 export function crossKeyIssues(c: Config): ValidationIssue[] {
     return [
-        ...(c.platformStack === undefined
-            ? []
-            : unusedKeyIssues(
-                  c,
-                  CONFIG_SPEC,
-                  Object.keys(PLATFORM_SPEC),
-                  "when the stack creates its own platform (platformStack unset)",
-              )),
+        ...platformKeyIssues(c, CONFIG_SPEC),
         ...(c.submitJob ? [] : unusedKeyIssues(c, CONFIG_SPEC, JOB_KEYS, "with submitJob: true")),
     ];
-}
-
-/** The cluster's settings from the config (the program adds the workspace). Pure. */
-export function clusterSettings(c: Config, tags: Record<string, string>): ComputeClusterSettings {
-    return {
-        tags,
-        vmSize: c.vmSize,
-        vmPriority: c.vmPriority as VmPriority,
-        minNodes: c.minNodes,
-        maxNodes: c.maxNodes,
-        idleSecondsBeforeScaleDown: c.idleSecondsBeforeScaleDown,
-        networkIsolation: c.networkIsolation,
-    };
 }
 
 /** The job's settings from the config (the program adds workspace and cluster). Pure. */
@@ -206,17 +146,6 @@ function componentIssues(c: Config): ValidationIssue[] {
     return [...v.issues];
 }
 
-/** Where the cluster goes: an existing base stack's workspace, or a platform of this stack's own. */
-async function workspaceOf(c: Config, name: string): Promise<{ platform: PlatformStack; hasRegistry: boolean }> {
-    if (c.platformStack !== undefined) {
-        const ref = new pulumi.StackReference("platform", { name: c.platformStack });
-        return { platform: readPlatformStack(ref), hasRegistry: await platformHasRegistry(ref) };
-    }
-    const base = createPathBase("1-2", c);
-    const own = createPlatform(name, base, c);
-    return { platform: platformStackOutputs(own, base.resourceGroup), hasRegistry: own.registry !== undefined };
-}
-
 /** Every rule on the config besides each key's type: the program's own, the cluster's, the job's, the platform's. */
 export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
     crossChecks: crossKeyIssues,
@@ -227,7 +156,7 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const tags = pathTags("1-2", config);
     const name = `${config.workload}-${config.environment}`;
-    const { platform, hasRegistry } = await workspaceOf(config, name);
+    const { platform, hasRegistry } = await pathPlatform("1-2", config, name);
     const wiring = { resourceGroupName: platform.resourceGroupName, workspaceName: platform.workspaceName };
 
     const cluster = new ComputeCluster(`${name}-cluster`, {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "../..");
-const FAMILIES = ["storage", "keyvault", "monitoring", "registry", "identity", "vm", "aml"];
+const FAMILIES = ["storage", "keyvault", "monitoring", "registry", "identity", "vm", "aml", "synapse"];
 
 /** What each zone may import besides itself. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -37,11 +37,30 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
         "components/common",
     ],
     "automation/targets/local": ["automation/common", "automation/spec", "automation/targets", "components/common"],
+    // What the Azure ML targets share: the workspace, its datastore, the uploads. Not a target itself.
+    "automation/targets/azureml": [
+        "automation/common",
+        "automation/spec",
+        "components/common",
+        "components/aml",
+        "components/storage",
+    ],
     "automation/targets/aml": [
         "automation/common",
         "automation/spec",
         "automation/azure",
         "automation/targets",
+        "automation/targets/azureml",
+        "components/common",
+        "components/aml",
+        "components/storage",
+    ],
+    "automation/targets/spark": [
+        "automation/common",
+        "automation/spec",
+        "automation/azure",
+        "automation/targets",
+        "automation/targets/azureml",
         "components/common",
         "components/aml",
         "components/storage",
@@ -120,6 +139,7 @@ describe("layout: imports go one way", () => {
         const seen = importsOf(runner).map((f) => path.relative(ROOT, f));
         assert.ok(seen.includes("automation/targets/index.ts"), seen.join(", "));
         assert.equal(allows("automation/targets/local", "automation/targets/aml"), false, "targets stay apart");
+        assert.equal(allows("automation/targets/spark", "automation/targets/aml"), false, "targets stay apart");
         assert.equal(allows("automation/common", "automation/azure"), false, "the run's bookkeeping knows no Azure");
         assert.equal(allows("components/common", "automation/common"), false);
     });

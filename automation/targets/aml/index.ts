@@ -43,6 +43,20 @@ export interface AmlTargetOptions extends AmlProgramOptions {
     readonly cancelTimeoutMs?: number;
 }
 
+/**
+ * Why the job is worth submitting again, when it is: its nodes were
+ * preempted and submission `attempt` leaves room under `maxResubmissions`.
+ * Pure.
+ */
+export function resubmitReason(
+    result: Pick<AmlJobResult, "preempted" | "detail">,
+    attempt: number,
+    maxResubmissions: number,
+): string | undefined {
+    if (!result.preempted || attempt > maxResubmissions) return undefined;
+    return `submission ${attempt} lost its Spot nodes (${result.detail ?? "preempted"}); resubmitted (${attempt} of at most ${maxResubmissions} resubmissions)`;
+}
+
 /** `<folder URI>/<name>` without doubled slashes. Pure. */
 export function joinUri(folder: string, name: string): string {
     return `${folder.replace(/\/+$/, "")}/${name}`;
@@ -74,6 +88,8 @@ function stringOutput(outputs: OutputMap, key: string): string {
 export function createAmlTarget(options: AmlTargetOptions = {}): RunTarget<AmlSection, ResolvedAmlSection> {
     let arm = options.arm;
     const results = new Map<string, AmlJobResult>();
+    // When each run's first wait began: the spec's timeout bounds the waits of all its submissions.
+    const waitStarted = new Map<string, number>();
     const client = async () => (arm ??= new (await import("../../azure/arm")).ArmClient());
     return {
         name: "aml",
@@ -90,11 +106,13 @@ export function createAmlTarget(options: AmlTargetOptions = {}): RunTarget<AmlSe
                 ctx.onStatus(status, detail);
             };
             const { watchAmlJob } = await import("../../azure/job-monitor");
+            if (!waitStarted.has(ctx.runId)) waitStarted.set(ctx.runId, Date.now());
+            const waited = Date.now() - waitStarted.get(ctx.runId)!;
             const result = await watchAmlJob({
                 arm: await client(),
                 jobResourceId: stringOutput(outputs, "jobId"),
                 signal: ctx.signal,
-                timeoutMs: ctx.spec.timeoutMinutes * 60_000,
+                timeoutMs: Math.max(0, ctx.spec.timeoutMinutes * 60_000 - waited),
                 pollSchedule: options.pollSchedule,
                 stalledTimeoutMs: options.stalledTimeoutMs,
                 cancelTimeoutMs: options.cancelTimeoutMs,
@@ -103,7 +121,9 @@ export function createAmlTarget(options: AmlTargetOptions = {}): RunTarget<AmlSe
             results.set(ctx.runId, result);
             // Timeouts and unconfirmed cancels are not Azure ML statuses, so they were not reported yet.
             if (last !== result.status || result.detail) report(result.status, result.detail);
-            return { status: result.status, detail: result.detail };
+            const resubmit = resubmitReason(result, ctx.attempt, ctx.spec.section.maxResubmissions);
+            if (resubmit === undefined) waitStarted.delete(ctx.runId);
+            return { status: result.status, detail: result.detail, ...(resubmit === undefined ? {} : { resubmit }) };
         },
 
         async collect(ctx, outputs): Promise<RunOutputs> {

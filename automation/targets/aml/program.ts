@@ -20,26 +20,18 @@
  * Secrets of the spec are not passed to the job: AML job environment
  * variables are visible to anyone who can read the job.
  */
-import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import {
-    CommandJob,
-    ComputeCluster,
-    datastoreUri,
-    DEFAULT_DATASTORE,
-    JobDataArgs,
-    readPlatformStack,
-} from "../../../components/aml";
-import { BlobFiles, folderFiles } from "../../../components/storage/blob-files";
-import { configEnvironment, DataRef, scriptArguments } from "../../spec";
+import { CommandJob, ComputeCluster, DEFAULT_DATASTORE, JobDataArgs } from "../../../components/aml";
+import { BlobFiles } from "../../../components/storage/blob-files";
+import { ATTEMPT_ENV, configEnvironment, DataRef, scriptArguments } from "../../spec";
+import { datastoreContainer, LocalUpload, localUploads, outputUri, readWorkspace, runFolder } from "../azureml/stack";
 import { TargetContext } from "../types";
 import { ResolvedAmlSection } from "./spec";
 
 export type AmlContext = TargetContext<ResolvedAmlSection>;
 
-export const RUN_FOLDER = "batch-runs";
 /** AML refuses job limits under a minute; shorter spec timeouts are enforced by the driver's wait. */
 const MIN_JOB_TIMEOUT_SECONDS = 60;
 
@@ -49,16 +41,6 @@ export interface AmlProgramOptions {
     readonly datastore?: string;
     /** Optional. Identity the job reads and writes data with. @default "UserIdentity" */
     readonly jobIdentity?: "UserIdentity" | "Managed";
-}
-
-/** The run's folder inside a datastore or the upload container. Pure. */
-export function runFolder(ctx: Pick<AmlContext, "stackName" | "spec">): string {
-    return `${RUN_FOLDER}/${ctx.spec.series}/${ctx.stackName}/`;
-}
-
-/** Where the job writes: the spec's datastore folder, or the run's folder of the default datastore. Pure. */
-export function outputUri(ctx: Pick<AmlContext, "stackName" | "spec">, datastore: string = DEFAULT_DATASTORE): string {
-    return ctx.spec.outputs ?? datastoreUri(runFolder(ctx), datastore);
 }
 
 /** One shell word: left bare when safe, else single-quoted. Pure. */
@@ -87,92 +69,6 @@ export function amlCommand(ctx: Pick<AmlContext, "spec">): string {
         ["python", script, ...args].join(" "),
     ];
     return steps.join(" && ");
-}
-
-/** The base stack or workspace the run stack builds on. */
-interface Workspace {
-    readonly resourceGroupName: pulumi.Output<string>;
-    readonly workspaceName: pulumi.Output<string>;
-    readonly location?: pulumi.Output<string | undefined>;
-}
-
-/** Where a blob datastore keeps its files. */
-interface BlobContainer {
-    readonly blobEndpoint: pulumi.Output<string>;
-    readonly container: pulumi.Output<string>;
-}
-
-/** The blob endpoint and container behind a workspace's blob datastore, from Azure ML's own record of it. */
-function datastoreContainer(ws: Workspace, name: string, provider: Provider): BlobContainer {
-    const properties = machinelearningservices
-        .getDatastoreOutput(
-            { resourceGroupName: ws.resourceGroupName, workspaceName: ws.workspaceName, name },
-            { provider },
-        )
-        .apply((d) => {
-            const p = d.properties;
-            if (p.datastoreType !== "AzureBlob" || !p.accountName || !p.containerName) {
-                throw new Error(`datastore ${name} is not a blob container (type ${p.datastoreType})`);
-            }
-            return p;
-        });
-    return {
-        blobEndpoint: properties.apply(
-            (p) => `${p.protocol ?? "https"}://${p.accountName}.blob.${p.endpoint ?? "core.windows.net"}/`,
-        ),
-        container: properties.apply((p) => p.containerName!),
-    };
-}
-
-/** Reads the workspace from the base stack (the platform contract), or from ARM when the spec names it. */
-function readWorkspace(aml: ResolvedAmlSection, provider: Provider): Workspace {
-    if (aml.baseStack) return readPlatformStack(aml.baseStack);
-    // The spec validation requires both when there is no base stack.
-    const workspaceName = aml.workspaceName!;
-    const resourceGroupName = aml.resourceGroup!;
-    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName, workspaceName }, { provider });
-    return {
-        resourceGroupName: pulumi.output(resourceGroupName),
-        workspaceName: pulumi.output(workspaceName),
-        location: ws.apply((w) => w.location),
-    };
-}
-
-/** A local part of the workload as uploaded: its files by blob name, and what the job input points at. */
-export interface LocalUpload {
-    /** Blob name → local path of every file of this part. */
-    readonly files: Readonly<Record<string, string>>;
-    /** The blob (a file) or the blob folder (a folder) the job input points at. */
-    readonly blob: string;
-    readonly folder: boolean;
-}
-
-/**
- * The local parts of the workload by job input name (`code` or `script`,
- * `requirements`, and each local model or input under `data/<name>/`). Pure
- * but for listing the files of a folder.
- */
-export function localUploads(ctx: Pick<AmlContext, "spec">): Record<string, LocalUpload> {
-    const { code, inputs, model } = ctx.spec.workload;
-    const file = (folder: string, local: string): LocalUpload => {
-        const blob = `${folder}/${path.basename(local)}`;
-        return { files: { [blob]: local }, blob, folder: false };
-    };
-    const dir = (folder: string, local: string): LocalUpload => ({
-        files: folderFiles(local, folder),
-        blob: folder,
-        folder: true,
-    });
-    const parts: Record<string, LocalUpload> = code.dir
-        ? { code: dir("code", code.dir) }
-        : { script: file("script", code.script) };
-    if (code.requirements) parts.requirements = file("requirements", code.requirements);
-    const data = Object.entries({ ...(model ? { model } : {}), ...inputs });
-    for (const [name, ref] of data) {
-        if (ref.kind === "local")
-            parts[name] = ref.folder ? dir(`data/${name}`, ref.path) : file(`data/${name}`, ref.path);
-    }
-    return parts;
 }
 
 /** The run stack's program; see the module comment. */
@@ -247,7 +143,9 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
                 clusterMaxNodes: cluster.maxNodes,
                 inputs: jobInputs,
                 outputs: { scores: { path: scores, type: "uri_folder", mode: "ReadWriteMount" } },
-                environmentVariables: configEnvironment(spec.config),
+                // The submission's number is a setting of the job, so a resubmission is a new job; the
+                // script may read it (a resumed job skips the inputs an earlier one finished).
+                environmentVariables: { ...configEnvironment(spec.config), [ATTEMPT_ENV]: String(ctx.attempt) },
                 experimentName: `customai-${spec.series}`,
                 timeoutSeconds: Math.max(MIN_JOB_TIMEOUT_SECONDS, Math.ceil(spec.timeoutMinutes * 60)),
                 identity: options.jobIdentity ?? "UserIdentity",

@@ -3,6 +3,7 @@
  * workspace, which cluster, which environment) and its rules on the generic
  * fields: the data schemes Azure ML reads, and outputs in a datastore.
  */
+import { DEFAULT_SCORING_ENVIRONMENT } from "../../../components/aml/environments";
 import { nameIssues } from "../../../components/common/naming";
 import { vmSizeIssues } from "../../../components/common/vm-sizes";
 import {
@@ -14,6 +15,7 @@ import {
     ValidationIssue,
     Validator,
 } from "../../../components/common/validation";
+import { MAX_RESUBMISSIONS } from "../../common/limits";
 import { isUri, SectionInput, SpecSection } from "../../spec";
 
 /** AmlCompute node priority; `LowPriority` nodes are Spot (evictable, variable price). */
@@ -24,8 +26,10 @@ export const DEFAULT_AML_VM_SIZE = "Standard_D4s_v5";
 export const DEFAULT_AML_MAX_NODES = 2;
 export const MAX_AML_MAX_NODES = 100;
 export const DEFAULT_AML_PRIORITY: AmlPriority = "Dedicated";
+/** Submissions after the first when Spot nodes are preempted; each costs the time the lost one ran. */
+export const DEFAULT_AML_MAX_RESUBMISSIONS = 2;
 /** A curated environment with Python 3; the sample script needs nothing beyond the standard library. */
-export const DEFAULT_AML_ENVIRONMENT = "azureml://registries/azureml/environments/sklearn-1.5/labels/latest";
+export const DEFAULT_AML_ENVIRONMENT = DEFAULT_SCORING_ENVIRONMENT;
 
 /** `organization/project/stack` (Pulumi Cloud) or `project/stack` style references; at least two parts. */
 const STACK_REF_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){1,2}$/;
@@ -57,11 +61,17 @@ export interface AmlSection {
      * @default "azureml://registries/azureml/environments/sklearn-1.5/labels/latest"
      */
     readonly environment?: string;
+    /**
+     * Optional. How often a job whose nodes were preempted is submitted again
+     * (0-5; only `LowPriority` nodes are preempted). The spec's timeout bounds
+     * all submissions together. @default 2
+     */
+    readonly maxResubmissions?: number;
 }
 
 /** The `aml` section with every default applied. */
 export type ResolvedAmlSection = AmlSection &
-    Required<Pick<AmlSection, "vmSize" | "maxNodes" | "priority" | "environment">>;
+    Required<Pick<AmlSection, "vmSize" | "maxNodes" | "priority" | "environment" | "maxResubmissions">>;
 
 const FIELDS = [
     "subscriptionId",
@@ -72,6 +82,7 @@ const FIELDS = [
     "maxNodes",
     "priority",
     "environment",
+    "maxResubmissions",
 ];
 
 function checkSection(v: Validator, name: string, a: Record<string, unknown>): void {
@@ -132,6 +143,14 @@ function checkSection(v: Validator, name: string, a: Record<string, unknown>): v
             AML_PRIORITIES.includes(a.priority as AmlPriority),
             `one of ${AML_PRIORITIES.join(", ")}`,
             a.priority,
+        );
+    }
+    if (a.maxResubmissions !== undefined) {
+        v.check(
+            `${name}.maxResubmissions`,
+            isIntInRange(a.maxResubmissions, 0, MAX_RESUBMISSIONS),
+            `an integer from 0 to ${MAX_RESUBMISSIONS}`,
+            a.maxResubmissions,
         );
     }
     if (a.environment !== undefined) {
@@ -207,6 +226,7 @@ export const amlSpec: SpecSection<AmlSection, ResolvedAmlSection> = {
             maxNodes: a.maxNodes ?? DEFAULT_AML_MAX_NODES,
             priority: a.priority ?? DEFAULT_AML_PRIORITY,
             environment: a.environment ?? DEFAULT_AML_ENVIRONMENT,
+            maxResubmissions: a.maxResubmissions ?? DEFAULT_AML_MAX_RESUBMISSIONS,
         };
     },
 };

@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { filesUnder } from "../../../components/common/files";
 import { RunOutputs } from "../../common/records";
-import { configEnvironment, scriptArguments, secretEnvironment } from "../../spec";
+import { ATTEMPT_ENV, configEnvironment, scriptArguments, secretEnvironment } from "../../spec";
 import { JobResult, RunTarget, TargetContext } from "../types";
 import { JobProcessResult, runJobProcess } from "./job-process";
 import { LocalSection, localSpec, ResolvedLocalSection } from "./spec";
@@ -92,6 +92,7 @@ export function jobEnv(ctx: Context, base: NodeJS.ProcessEnv, driverPid: number)
         ...(importPath.length > 0 ? { PYTHONPATH: importPath.join(path.delimiter) } : {}),
         // A pid rather than "my parent": python launchers (pyenv shims) may start the job after the driver is gone.
         [DRIVER_PID_ENV]: String(driverPid),
+        [ATTEMPT_ENV]: String(ctx.attempt),
         ...configEnvironment(ctx.spec.config),
         ...secretEnvironment(ctx.spec.secrets),
     };

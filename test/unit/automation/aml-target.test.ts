@@ -84,6 +84,7 @@ function context(
     return {
         runId: "run-1",
         stackName: STACK,
+        attempt: 1,
         spec: s,
         workDir: path.join(dir, "work"),
         localOutputDir: path.join(dir, "out"),
@@ -194,12 +195,38 @@ describe("aml target program under mocks", () => {
         assert.equal(props.environmentId, "azureml://registries/azureml/environments/sklearn-1.5/labels/latest");
         assert.deepEqual(props.identity, { identityType: "UserIdentity" });
         assert.deepEqual(props.limits, { jobLimitsType: "Command", timeout: "PT1800S" });
-        assert.deepEqual(props.environmentVariables, { CUSTOMAI_CONFIG_REGION: "emea" });
+        assert.deepEqual(props.environmentVariables, { CUSTOMAI_CONFIG_REGION: "emea", CUSTOMAI_ATTEMPT: "1" });
         assert.equal(props.experimentName, "customai-nightly-churn");
         assert.ok(!JSON.stringify(unwrapSecrets(recorder.resources)).includes("s3cret-value"), "secrets stay out");
 
         assert.equal(await valueOf(pulumi.output(outputs.jobId)), recorder.one(JOB).id);
         assert.ok(outputs.jobName);
+    });
+
+    it("submits a new job into the same output folder on a resubmission, and keeps the cluster", async () => {
+        const submitted = async (attempt: number) => {
+            const r = await useMocks("customai-runs", STACK);
+            mockBaseStack(r);
+            const outputs = (await createAmlTarget().program(context(spec(), { attempt }))()) as Record<
+                string,
+                unknown
+            >;
+            await settle(r);
+            const job = r.one(JOB);
+            return {
+                cluster: r.one(COMPUTE).name,
+                job: job.name,
+                attempt: job.inputs.properties.environmentVariables.CUSTOMAI_ATTEMPT,
+                output: await valueOf(pulumi.output(outputs.outputUri)),
+            };
+        };
+        const first = await submitted(1);
+        const second = await submitted(2);
+        assert.equal(first.attempt, "1");
+        assert.equal(second.attempt, "2");
+        assert.notEqual(second.job, first.job, "a new Job resource, so `up` submits it");
+        assert.equal(second.cluster, first.cluster, "the cluster is not replaced");
+        assert.equal(second.output, first.output, "the resumed job writes where the first one did");
     });
 
     it("creates and reads everything in the spec's subscription, through one explicit provider", async () => {
@@ -363,6 +390,77 @@ describe("aml target wait and collect against a fake ARM server", () => {
         assert.match(result.detail ?? "", /timed out after 0.3 s; job canceled/);
         assert.equal(seen[seen.length - 1], "timed-out");
         assert.ok(canceled);
+    });
+
+    /** A job that fails as Azure ML fails a job whose Spot nodes were taken back. */
+    const PREEMPTED = {
+        statusMessage:
+            "AzureMLCompute job failed. PreemptionError: Nodes of this job got pre-empted. Check if the run has failed or restarted.",
+    };
+
+    it("asks for a resubmission when the job's nodes were preempted, within the spec's limit", async () => {
+        const fake = await serve(statuses(["Running", "Failed"], (s) => (s === "Failed" ? PREEMPTED : {})));
+        const target = createAmlTarget({
+            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
+            pollSchedule: () => 10,
+        });
+        const stack = { jobId: { value: JOB_ID, secret: false } };
+        const first = await target.wait(context(spec({}, { priority: "LowPriority" }), { attempt: 1 }), stack);
+        assert.equal(first.status, "failed");
+        assert.match(
+            first.resubmit ?? "",
+            /submission 1 lost its Spot nodes \(.*PreemptionError.*\); resubmitted \(1 of at most 2/,
+        );
+        const last = await target.wait(
+            context(spec({}, { priority: "LowPriority", maxResubmissions: 2 }), { attempt: 3 }),
+            stack,
+        );
+        assert.equal(last.status, "failed");
+        assert.equal(last.resubmit, undefined, "the third submission was the last one allowed");
+        const none = await target.wait(
+            context(spec({}, { priority: "LowPriority", maxResubmissions: 0 }), { attempt: 1 }),
+            stack,
+        );
+        assert.equal(none.resubmit, undefined, "maxResubmissions 0 never resubmits");
+    });
+
+    it("does not resubmit a job that failed for any other reason", async () => {
+        const fake = await serve(statuses(["Failed"], () => ({ statusMessage: "UserError: exit code 2" })));
+        const target = createAmlTarget({
+            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
+            pollSchedule: () => 10,
+        });
+        const result = await target.wait(context(spec({}, { priority: "LowPriority" })), {
+            jobId: { value: JOB_ID, secret: false },
+        });
+        assert.equal(result.status, "failed");
+        assert.equal(result.resubmit, undefined);
+    });
+
+    it("bounds the waits of all submissions together by the spec's timeout", async () => {
+        let polls = 0;
+        let canceled = false;
+        const fake = await serve((req) => {
+            if (req.method === "POST") canceled = true;
+            if (req.method === "POST") return { status: 202 };
+            polls += 1;
+            if (canceled) return { status: 200, body: jobBody("Canceled") };
+            return { status: 200, body: jobBody(polls > 3 ? "Failed" : "Running", polls > 3 ? PREEMPTED : {}) };
+        });
+        const target = createAmlTarget({
+            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
+            pollSchedule: () => 50,
+        });
+        const s = spec({ timeoutMinutes: 0.01 }, { priority: "LowPriority" });
+        const stack = { jobId: { value: JOB_ID, secret: false } };
+        const first = await target.wait(context(s, { attempt: 1 }), stack);
+        assert.ok(first.resubmit, "the first submission was preempted");
+        polls = 0;
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        const second = await target.wait(context(s, { attempt: 2 }), stack);
+        assert.equal(second.status, "timed-out", "the 0.6 s timeout was spent by the first submission and the pause");
+        assert.ok(canceled, "the second job was canceled at once");
+        assert.ok(polls <= 3, "and never reached its own end");
     });
 
     it("refuses to wait without a job id from the stack", async () => {

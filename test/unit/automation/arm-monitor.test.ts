@@ -5,6 +5,7 @@ import {
     amlJobResourceId,
     defaultPollSchedule,
     mapAmlStatus,
+    preemptionSaid,
     watchAmlJob,
 } from "../../../automation/azure/job-monitor";
 import { FakeArm, FakeCredential, fakeArmPerTest, jobBody, statuses } from "./fake-arm";
@@ -207,6 +208,46 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
         assert.deepEqual(updates, ["Running", "CancelRequested", "Canceled"]);
     });
 
+    it("says a job was preempted only when Azure ML said so, and not when the driver canceled it", async () => {
+        const preempted = "AzureMLCompute job failed. PreemptionError: Nodes of this job got pre-empted.";
+        const failed = await watchAmlJob({
+            arm: client(await serve(statuses(["Failed"], () => ({ statusMessage: preempted })))),
+            jobResourceId: JOB_ID,
+            pollSchedule: FAST,
+        });
+        assert.equal(failed.status, "failed");
+        assert.equal(failed.preempted, true);
+        const lostCluster = await watchAmlJob({
+            arm: client(await serve(statuses(["Canceled"], () => ({ error: { code: "Preempted", message: "x" } })))),
+            jobResourceId: JOB_ID,
+            pollSchedule: FAST,
+        });
+        assert.equal(lostCluster.status, "canceled");
+        assert.equal(lostCluster.preempted, true);
+        assert.match(lostCluster.detail ?? "", /job canceled outside the driver: Preempted: x/);
+        const otherFailure = await watchAmlJob({
+            arm: client(await serve(statuses(["Failed"], () => ({ statusMessage: "exit code 2" })))),
+            jobResourceId: JOB_ID,
+            pollSchedule: FAST,
+        });
+        assert.equal(otherFailure.preempted, false);
+        let canceled = false;
+        const timedOut = await watchAmlJob({
+            arm: client(
+                await serve((req) => {
+                    if (req.method === "POST") canceled = true;
+                    const body = jobBody(canceled ? "Canceled" : "Running", { statusMessage: preempted });
+                    return req.method === "POST" ? { status: 202 } : { status: 200, body };
+                }),
+            ),
+            jobResourceId: JOB_ID,
+            pollSchedule: () => 25,
+            timeoutMs: 100,
+        });
+        assert.equal(timedOut.status, "timed-out");
+        assert.equal(timedOut.preempted, false, "a job the driver canceled is not resubmitted");
+    });
+
     it("times out a job that runs too long: cancel, then Canceled is reported as timed-out", async () => {
         let canceled = false;
         const fake = await serve((req) => {
@@ -329,6 +370,13 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
 });
 
 describe("ARM helpers", () => {
+    it("recognises the service's words for preempted nodes, and only those", () => {
+        assert.ok(preemptionSaid({ message: "PreemptionError: Nodes of this job got pre-empted." }));
+        assert.ok(preemptionSaid({ code: "NodePreempted", message: "" }));
+        assert.ok(!preemptionSaid({ message: "UserError: exit code 2" }));
+        assert.ok(!preemptionSaid(undefined));
+    });
+
     it("reads Retry-After as seconds or an HTTP date", () => {
         const now = Date.parse("2026-11-02T10:00:00Z");
         assert.equal(parseRetryAfter("7", now), 7000);

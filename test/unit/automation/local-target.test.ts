@@ -42,6 +42,7 @@ describe("local target (pure)", () => {
         return {
             runId: "r",
             stackName: "s-20261202T000000000Z",
+            attempt: 1,
             spec,
             workDir: path.join(dir, "work"),
             localOutputDir: path.join(dir, "runs-out"),

@@ -200,6 +200,12 @@ describe("run spec validation (before any stack exists)", function () {
         ["aml resource group ending in a dot", (g) => onAml(g, { ...aml, resourceGroup: "rg." }), "aml.resourceGroup"],
         ["aml maxNodes 0", (g) => onAml(g, { ...aml, maxNodes: 0 }), "aml.maxNodes"],
         ["aml priority Spot", (g) => onAml(g, { ...aml, priority: "Spot" }), "aml.priority"],
+        [
+            "aml maxResubmissions above the driver's bound",
+            (g) => onAml(g, { ...aml, maxResubmissions: 6 }),
+            "aml.maxResubmissions",
+        ],
+        ["aml maxResubmissions negative", (g) => onAml(g, { ...aml, maxResubmissions: -1 }), "aml.maxResubmissions"],
         ["aml vmSize without tier", (g) => onAml(g, { ...aml, vmSize: "NC6" }), "aml.vmSize"],
         ["aml vmSize of a retired GPU family", (g) => onAml(g, { ...aml, vmSize: "Standard_NC6s_v3" }), "aml.vmSize"],
         [

@@ -4,34 +4,12 @@ import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { ValidationError } from "../../../components/common/validation";
 import { CONFIG_CHECKS, CONFIG_SPEC, DEFAULT_JOB_COMMAND, program } from "../../../programs/1-2/program";
-import { MockRecorder } from "../../harness/mocks";
+import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
 import { loadExampleConfig, runProgram } from "../../harness/programs";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/1-2");
 const COMPUTE = "azure-native:machinelearningservices:Compute";
 const JOB = "azure-native:machinelearningservices:Job";
-const STACK_REF = "pulumi:pulumi:StackReference";
-const SUB = "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-ml-prod/providers";
-/** What a deployed programs/platform stack exports (the platform contract). */
-const BASE_OUTPUTS = {
-    resourceGroupName: "rg-ml-prod",
-    location: "northeurope",
-    workspaceName: "mlw-ml-prod-abc123",
-    workspaceId: `${SUB}/Microsoft.MachineLearningServices/workspaces/mlw-ml-prod-abc123`,
-    studioUrl: "https://ml.azure.com/?wsid=x",
-    storageAccountName: "stmlprodabc123",
-    storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/stmlprodabc123`,
-    blobEndpoint: "https://stmlprodabc123.blob.core.windows.net/",
-    keyVaultId: `${SUB}/Microsoft.KeyVault/vaults/kv-ml-prod-abc123`,
-    keyVaultUri: "https://kv-ml-prod-abc123.vault.azure.net/",
-    registryId: `${SUB}/Microsoft.ContainerRegistry/registries/crmlprodabc123`,
-    registryLoginServer: "crmlprodabc123.azurecr.io",
-    logAnalyticsWorkspaceId: `${SUB}/Microsoft.OperationalInsights/workspaces/log-ml-prod`,
-    appInsightsConnectionString: "InstrumentationKey=base",
-};
-const withBaseStack = (outputs: Record<string, unknown>) => (recorder: MockRecorder) =>
-    recorder.outputsFor(STACK_REF, () => ({ outputs, secretOutputNames: ["appInsightsConnectionString"] }));
-
 describe("programs/1-2 (multi-node training)", () => {
     const example = loadExampleConfig(PROGRAM_DIR);
 

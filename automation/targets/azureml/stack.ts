@@ -1,0 +1,120 @@
+/**
+ * What the run stacks of the Azure ML targets (`aml`, `spark`) share: the
+ * workspace they build on (a platform base stack, or a workspace named in the
+ * spec), the blob container of its default datastore, the local parts of the
+ * workload to upload there, and the run's folders in the datastore. Loaded
+ * by the targets' programs only (it loads the azure-native SDK).
+ */
+import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import type { Provider } from "@pulumi/azure-native/provider";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { datastoreUri, DEFAULT_DATASTORE, readPlatformStack } from "../../../components/aml";
+import { folderFiles } from "../../../components/storage/blob-files";
+import type { ResolvedRunSpec } from "../../spec";
+import type { WorkspaceSection } from "./section";
+
+/** Folder of the default datastore that holds each run's uploads and, unless the spec names one, its outputs. */
+export const RUN_FOLDER = "batch-runs";
+
+/** The spec fields `runFolder` and `outputUri` read. */
+export interface RunPlace {
+    readonly stackName: string;
+    readonly spec: Pick<ResolvedRunSpec, "series" | "outputs">;
+}
+
+/** The run's folder inside a datastore or the upload container. Pure. */
+export function runFolder(ctx: RunPlace): string {
+    return `${RUN_FOLDER}/${ctx.spec.series}/${ctx.stackName}/`;
+}
+
+/** Where the job writes: the spec's datastore folder, or the run's folder of the default datastore. Pure. */
+export function outputUri(ctx: RunPlace, datastore: string = DEFAULT_DATASTORE): string {
+    return ctx.spec.outputs ?? datastoreUri(runFolder(ctx), datastore);
+}
+
+/** The base stack or workspace the run stack builds on. */
+export interface Workspace {
+    readonly resourceGroupName: pulumi.Output<string>;
+    readonly workspaceName: pulumi.Output<string>;
+    readonly location?: pulumi.Output<string | undefined>;
+}
+
+/** Where a blob datastore keeps its files. */
+export interface BlobContainer {
+    readonly blobEndpoint: pulumi.Output<string>;
+    readonly container: pulumi.Output<string>;
+}
+
+/** The blob endpoint and container behind a workspace's blob datastore, from Azure ML's own record of it. */
+export function datastoreContainer(ws: Workspace, name: string, provider: Provider): BlobContainer {
+    const properties = machinelearningservices
+        .getDatastoreOutput(
+            { resourceGroupName: ws.resourceGroupName, workspaceName: ws.workspaceName, name },
+            { provider },
+        )
+        .apply((d) => {
+            const p = d.properties;
+            if (p.datastoreType !== "AzureBlob" || !p.accountName || !p.containerName) {
+                throw new Error(`datastore ${name} is not a blob container (type ${p.datastoreType})`);
+            }
+            return p;
+        });
+    return {
+        blobEndpoint: properties.apply(
+            (p) => `${p.protocol ?? "https"}://${p.accountName}.blob.${p.endpoint ?? "core.windows.net"}/`,
+        ),
+        container: properties.apply((p) => p.containerName!),
+    };
+}
+
+/** Reads the workspace from the base stack (the platform contract), or from ARM when the spec names it. */
+export function readWorkspace(section: WorkspaceSection, provider: Provider): Workspace {
+    if (section.baseStack) return readPlatformStack(section.baseStack);
+    // The spec validation requires both when there is no base stack.
+    const workspaceName = section.workspaceName!;
+    const resourceGroupName = section.resourceGroup!;
+    const ws = machinelearningservices.getWorkspaceOutput({ resourceGroupName, workspaceName }, { provider });
+    return {
+        resourceGroupName: pulumi.output(resourceGroupName),
+        workspaceName: pulumi.output(workspaceName),
+        location: ws.apply((w) => w.location),
+    };
+}
+
+/** A local part of the workload as uploaded: its files by blob name, and what the job input points at. */
+export interface LocalUpload {
+    /** Blob name → local path of every file of this part. */
+    readonly files: Readonly<Record<string, string>>;
+    /** The blob (a file) or the blob folder (a folder) the job input points at. */
+    readonly blob: string;
+    readonly folder: boolean;
+}
+
+/**
+ * The local parts of the workload by job input name (`code` or `script`,
+ * `requirements`, and each local model or input under `data/<name>/`). Pure
+ * but for listing the files of a folder.
+ */
+export function localUploads(ctx: { readonly spec: Pick<ResolvedRunSpec, "workload"> }): Record<string, LocalUpload> {
+    const { code, inputs, model } = ctx.spec.workload;
+    const file = (folder: string, local: string): LocalUpload => {
+        const blob = `${folder}/${path.basename(local)}`;
+        return { files: { [blob]: local }, blob, folder: false };
+    };
+    const dir = (folder: string, local: string): LocalUpload => ({
+        files: folderFiles(local, folder),
+        blob: folder,
+        folder: true,
+    });
+    const parts: Record<string, LocalUpload> = code.dir
+        ? { code: dir("code", code.dir) }
+        : { script: file("script", code.script) };
+    if (code.requirements) parts.requirements = file("requirements", code.requirements);
+    const data = Object.entries({ ...(model ? { model } : {}), ...inputs });
+    for (const [name, ref] of data) {
+        if (ref.kind === "local")
+            parts[name] = ref.folder ? dir(`data/${name}`, ref.path) : file(`data/${name}`, ref.path);
+    }
+    return parts;
+}
