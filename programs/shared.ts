@@ -27,6 +27,7 @@ import {
     PlatformStack,
     platformStackOutputs,
     readPlatformStack,
+    UploadTarget,
     VmPriority,
 } from "../components/aml";
 import { DEFAULT_RETENTION_DAYS } from "../components/monitoring";
@@ -39,6 +40,7 @@ import {
     Settings,
     standardTags,
     ValidationIssue,
+    Validator,
 } from "../components/common";
 
 /** How a path program is run: by its own project, or by the root program (whose `path` key it must accept). */
@@ -418,22 +420,37 @@ export function environmentSource(c: AssetConfig): EnvironmentSource {
         : { environmentId: c.environmentId };
 }
 
+/** Rules across the asset keys: one model source, environment keys that are used, the upload grant's type. Pure. */
+export function assetCrossIssues(c: AssetConfig, spec: ConfigSpec): ValidationIssue[] {
+    const v = new Validator();
+    if (c.modelAssetId !== undefined && c.modelPath !== undefined) {
+        v.check("modelAssetId", false, "only one of modelAssetId and modelPath", c.modelAssetId);
+        v.check("modelPath", false, "only one of modelAssetId and modelPath", c.modelPath);
+    }
+    if (c.environmentImage !== undefined || c.environmentCondaFile !== undefined) {
+        v.merge(unusedKeyIssues(c, spec, ["environmentId"], "without environmentImage"));
+    }
+    if (!c.grantDeployerUpload) {
+        v.merge(unusedKeyIssues(c, spec, ["deployerPrincipalType"], "with grantDeployerUpload: true"));
+    }
+    return [...v.issues];
+}
+
 /** The asset components' checks on a path's config, under `model.`, `code.` and `environment.`. */
 export function assetIssues(c: AssetConfig, tags: Record<string, string>): ValidationIssue[] {
-    return [
-        ...modelAssetIssues({ assetName: c.modelName, source: modelSource(c), tags }).map((i) => ({
-            ...i,
-            field: `model.${i.field}`,
-        })),
-        ...codeAssetIssues({ assetName: "code", dir: c.codeDir ?? SAMPLE_CODE_DIR, tags }).map((i) => ({
-            ...i,
-            field: `code.${i.field}`,
-        })),
-        ...environmentAssetIssues({ assetName: "env", source: environmentSource(c), tags }).map((i) => ({
-            ...i,
-            field: `environment.${i.field}`,
-        })),
-    ];
+    const v = new Validator();
+    // Both model keys at once is a cross-key issue; the component would only repeat it.
+    if (!(c.modelAssetId !== undefined && c.modelPath !== undefined)) {
+        v.merge(modelAssetIssues({ assetName: c.modelName, source: modelSource(c), tags }), "model");
+    }
+    // The code asset's name is the program's, not a key's.
+    const code = codeAssetIssues({ assetName: "code", dir: c.codeDir ?? SAMPLE_CODE_DIR, tags });
+    v.merge(
+        code.filter((i) => i.field !== "assetName"),
+        "code",
+    );
+    v.merge(environmentAssetIssues({ assetName: "env", source: environmentSource(c), tags }), "environment");
+    return [...v.issues];
 }
 
 /** A path's registered model, code and environment, and the grant their uploads need. */
@@ -441,6 +458,9 @@ export interface PathAssets {
     readonly model: ModelAsset;
     readonly code: CodeAsset;
     readonly environment: EnvironmentAsset;
+    /** Where more local files go (e.g. a second model), and what such an upload waits for. */
+    readonly upload: UploadTarget;
+    readonly uploadReady: pulumi.Resource[];
 }
 
 /**
@@ -474,6 +494,8 @@ export function createAssets(
         : [];
     const afterGrant = { dependsOn: [...ready, ...grant] };
     return {
+        upload,
+        uploadReady: afterGrant.dependsOn,
         code: new CodeAsset(
             `${name}-code`,
             { ...ws, assetName: `code-${name}`, dir: c.codeDir ?? SAMPLE_CODE_DIR, upload, tags },

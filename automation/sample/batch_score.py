@@ -10,8 +10,8 @@ Each input file is a CSV as `score.py` reads it; each returned line is
 `<file>,<id>,<score>,<prediction>`. The scoring itself is `score.py`'s, which
 sits beside this file in the deployment's code folder. Standard library only.
 
-The model is the one JSON file of format logreg-v1 under AZUREML_MODEL_DIR,
-the folder where Azure ML places the deployment's model.
+The model is the logreg-v1 JSON file under AZUREML_MODEL_DIR, the folder
+where Azure ML places the deployment's model.
 """
 import csv
 import io
@@ -22,22 +22,9 @@ import score
 model = None
 
 
-def find_model(root):
-    """The model file: `root` itself, or the first `*.json` file under it (model.json first)."""
-    if os.path.isfile(root):
-        return root
-    found = []
-    for folder, _, files in sorted(os.walk(root)):
-        found += [os.path.join(folder, name) for name in sorted(files) if name.endswith(".json")]
-    found.sort(key=lambda path: os.path.basename(path) != "model.json")
-    if not found:
-        raise score.InputError(f"no model JSON file under {root}")
-    return found[0]
-
-
 def init():
     global model
-    model = score.load_model(find_model(os.environ.get("AZUREML_MODEL_DIR", ".")))
+    model = score.load_model(score.find_model(os.environ.get("AZUREML_MODEL_DIR", ".")))
 
 
 def run(mini_batch):

@@ -43,6 +43,34 @@ def load_model(path):
     return model
 
 
+def find_model(root):
+    """The model file: `root` itself, or the first logreg-v1 JSON file under it, model.json first.
+
+    Azure ML places a deployment's model under AZUREML_MODEL_DIR, in folders of its own.
+    """
+    if os.path.isfile(root):
+        return root
+    candidates = []
+    for folder, _, files in sorted(os.walk(root)):
+        candidates += [os.path.join(folder, name) for name in sorted(files) if name.endswith(".json")]
+    candidates.sort(key=lambda path: (os.path.basename(path) != "model.json", path))
+    for path in candidates:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                if json.load(handle).get("format") == MODEL_FORMAT:
+                    return path
+        except (OSError, ValueError, AttributeError):
+            continue
+    raise InputError(f"no {MODEL_FORMAT} model file under {root}")
+
+
+def predict(model, values):
+    """(score, prediction) of one row's feature values, in the model's feature order."""
+    z = float(model.get("intercept", 0.0)) + sum(c * x for c, x in zip(model["coefficients"], values))
+    score = sigmoid(z)
+    return score, 1 if score >= float(model.get("threshold", 0.5)) else 0
+
+
 def sigmoid(z):
     # Split by sign so exp() never overflows on extreme inputs.
     if z >= 0:
@@ -57,16 +85,13 @@ def score_rows(model, reader, writer):
     missing = [f for f in ["id", *features] if f not in (reader.fieldnames or [])]
     if missing:
         raise InputError(f"input is missing column(s) {', '.join(missing)}")
-    threshold = float(model.get("threshold", 0.5))
     counts = {"rows": 0, "positives": 0, "scoreSum": 0.0, "labelled": 0, "correct": 0}
     for line, row in enumerate(reader, start=2):
         try:
             values = [float(row[f]) for f in features]
         except (TypeError, ValueError) as err:
             raise InputError(f"input line {line}: a feature is not a number ({err})") from err
-        z = float(model.get("intercept", 0.0)) + sum(c * x for c, x in zip(model["coefficients"], values))
-        score = sigmoid(z)
-        prediction = 1 if score >= threshold else 0
+        score, prediction = predict(model, values)
         writer.writerow([row["id"], f"{score:.6f}", prediction])
         counts["rows"] += 1
         counts["positives"] += prediction

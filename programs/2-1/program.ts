@@ -5,30 +5,21 @@
  * optionally a `green` one, with the traffic split (and mirrored traffic)
  * set once the deployments exist, optional autoscale, and Application
  * Insights on. The default model and scoring script are the project's
- * sample (`scoring/score.py` serving `model/model.json`, a logistic
- * regression in JSON), so the stack serves real scores as copied.
+ * sample (`automation/sample/online_score.py` serving its
+ * `model/model.json`, a logistic regression in JSON), so the stack serves
+ * real scores as copied.
  *
  * The workspace comes from an existing platform base stack (`platformStack`),
  * or the stack creates its own platform. The rules on the endpoint, the
  * deployments, the assets and the platform are their components'; each key
  * names the argument it becomes, so their checks are reported under the key.
  */
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import {
     AutoscaleSettings,
-    codeAssetIssues,
-    CodeAsset,
-    datastoreContainer,
     DEFAULT_INSTANCE_TYPE,
-    DEFAULT_SCORING_SCRIPT,
     EndpointAuthMode,
-    EnvironmentAsset,
-    EnvironmentSource,
-    environmentAssetIssues,
-    grantContainerUpload,
-    MlPlatform,
     mlPlatformIssues,
     ModelAsset,
     modelAssetIssues,
@@ -37,10 +28,7 @@ import {
     OnlineDeploymentSettings,
     OnlineEndpoint,
     OnlineEndpointSettings,
-    PlatformStack,
-    platformStackOutputs,
     ProbeSettings,
-    readPlatformStack,
     SCORING_TOKEN_RESOURCE,
     trafficIssues,
     validateOnlineDeploymentArgs,
@@ -60,38 +48,35 @@ import {
     Validator,
 } from "../../components/common";
 import {
+    assetConfigSpec,
+    assetCrossIssues,
+    assetIssues,
     baseConfigSpec,
-    createPathBase,
-    createPlatform,
+    createAssets,
+    modelSource,
+    pathPlatform,
     pathTags,
     platformConfigSpec,
+    platformKeyIssues,
     platformSettings,
+    platformStackConfigSpec,
     ProgramOptions,
     unusedKeyIssues,
 } from "../shared";
 
 /** A curated environment with the Azure ML inference server and Python 3.11 (Azure/azureml-assets, assets/inference/environments/minimal-py311-inference). */
 export const DEFAULT_ENVIRONMENT = "azureml://registries/azureml/environments/minimal-py311-inference/labels/latest";
-/** The sample scoring code and model served when no other is configured. */
-export const SAMPLE_CODE_DIR = path.join(__dirname, "scoring");
-export const SAMPLE_MODEL = path.join(__dirname, "model", "model.json");
+/** A request the sample model answers: what the README's `invokeCommand` sends. */
 export const SAMPLE_REQUEST = path.join(__dirname, "sample-request.json");
-export const DEFAULT_MODEL_NAME = "churn-sample";
 
 /** What `greenSettings` may override of the blue deployment. */
 export const GREEN_SETTING_KEYS = ["instanceType", "instanceCount", "modelAssetId", "modelPath"] as const;
 const PROBE_KEYS = ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold"];
 
-const PLATFORM_SPEC = platformConfigSpec();
-
 export const CONFIG_SPEC = {
     ...baseConfigSpec("score"),
-    platformStack: {
-        type: "string",
-        description:
-            "Platform base stack to build on, e.g. org/customai-platform/dev (unset: this stack creates its own platform).",
-    },
-    ...PLATFORM_SPEC,
+    ...platformStackConfigSpec(),
+    ...platformConfigSpec(),
     authMode: {
         type: "string",
         default: "AADToken",
@@ -105,49 +90,13 @@ export const CONFIG_SPEC = {
             "Entra object ids allowed to call the endpoint with a token (AzureML Data Scientist on the endpoint).",
         hint: "your object id: az ad signed-in-user show --query id -o tsv",
     },
-    modelAssetId: {
-        type: "string",
-        description: "An existing model asset (ARM id, azureml://registries/... or azureml:<name>:<version>) to serve.",
-        arg: "model.source.assetId",
-    },
-    modelPath: {
-        type: "string",
-        description: "A model in storage to register: a path in the default datastore or an azureml:// URI.",
-        arg: "model.source.storagePath",
-    },
-    modelName: {
-        type: "string",
-        default: DEFAULT_MODEL_NAME,
-        description: "Name the model is registered under (unused with modelAssetId).",
-        arg: "model.assetName",
-    },
-    codeDir: {
-        type: "string",
-        description: "Local folder with the scoring script (unset: the sample in programs/2-1/scoring).",
-        arg: "code.dir",
-    },
-    scoringScript: {
-        type: "string",
-        default: DEFAULT_SCORING_SCRIPT,
-        description: "Scoring script in the code folder: init() and run(raw_data).",
-        arg: "blue.scoringScript",
-    },
-    environmentId: {
-        type: "string",
-        default: DEFAULT_ENVIRONMENT,
-        description: "Environment asset with the Azure ML inference server (a curated one by default).",
-        arg: "environment.source.environmentId",
-    },
-    environmentImage: {
-        type: "string",
-        description: "Instead of environmentId: a base image, registered with environmentCondaFile.",
-        arg: "environment.source.image",
-    },
-    environmentCondaFile: {
-        type: "string",
-        description: "Local conda file registered with environmentImage.",
-        arg: "environment.source.condaFile",
-    },
+    ...assetConfigSpec({
+        scoringScript: "online_score.py",
+        scriptContract: "init() and run(raw_data)",
+        scoringScriptArg: "blue.scoringScript",
+        environmentId: DEFAULT_ENVIRONMENT,
+        environmentHint: "Environment asset with the Azure ML inference server (a curated one by default).",
+    }),
     instanceType: {
         type: "string",
         default: DEFAULT_INSTANCE_TYPE,
@@ -247,18 +196,6 @@ export const CONFIG_SPEC = {
         description: "Remove an instance below this 5-minute average (unset: 30 percent, or 200 ms).",
         arg: "blue.autoscale.scaleInBelow",
     },
-    grantDeployerUpload: {
-        type: "boolean",
-        default: true,
-        description:
-            "Grant the identity running pulumi up Storage Blob Data Contributor on the datastore container it uploads code and models to.",
-    },
-    deployerPrincipalType: {
-        type: "string",
-        default: "User",
-        oneOf: ["User", "ServicePrincipal"],
-        description: "What runs pulumi up, for that grant: User, or ServicePrincipal (a pipeline's identity).",
-    },
 } as const satisfies ConfigSpec;
 
 type Config = ConfigValues<typeof CONFIG_SPEC>;
@@ -310,13 +247,6 @@ export function deploymentSettings(
     };
 }
 
-/** Where blue's model comes from: an asset, a storage path, or the sample file. Pure. */
-export function modelSource(c: Pick<Config, "modelAssetId" | "modelPath">): ModelSource {
-    if (c.modelAssetId !== undefined) return { assetId: c.modelAssetId };
-    if (c.modelPath !== undefined) return { storagePath: c.modelPath };
-    return { localPath: SAMPLE_MODEL };
-}
-
 /** Green's own model, when greenSettings names one. Pure. */
 function greenModelSource(c: Config): ModelSource | undefined {
     const g = greenOverrides(c);
@@ -327,13 +257,6 @@ function greenModelSource(c: Config): ModelSource | undefined {
     });
 }
 
-/** The environment: an image with a conda file when given, else the environment id. Pure. */
-export function environmentSource(c: Config): EnvironmentSource {
-    return c.environmentImage !== undefined || c.environmentCondaFile !== undefined
-        ? { image: c.environmentImage, condaFile: c.environmentCondaFile }
-        : { environmentId: c.environmentId };
-}
-
 /** The deployments the config asks for, by name. Pure. */
 export function deploymentNames(c: Config): ("blue" | "green")[] {
     return c.greenDeployment ? ["blue", "green"] : ["blue"];
@@ -342,34 +265,15 @@ export function deploymentNames(c: Config): ("blue" | "green")[] {
 /** Rules across keys that no component owns. */
 export function crossKeyIssues(c: Config): ValidationIssue[] {
     const v = new Validator();
-    if (c.platformStack !== undefined) {
-        v.merge(
-            unusedKeyIssues(
-                c,
-                CONFIG_SPEC,
-                Object.keys(PLATFORM_SPEC),
-                "when the stack creates its own platform (platformStack unset)",
-            ),
-        );
-    }
+    v.merge(platformKeyIssues(c, CONFIG_SPEC));
+    v.merge(assetCrossIssues(c, CONFIG_SPEC));
     if (!c.greenDeployment) v.merge(unusedKeyIssues(c, CONFIG_SPEC, GREEN_ONLY_KEYS, "with greenDeployment: true"));
     if (!c.autoscale) v.merge(unusedKeyIssues(c, CONFIG_SPEC, AUTOSCALE_KEYS, "with autoscale: true"));
-    if (!c.grantDeployerUpload) {
-        v.merge(unusedKeyIssues(c, CONFIG_SPEC, ["deployerPrincipalType"], "with grantDeployerUpload: true"));
-    }
     if (c.authMode === "Key")
         v.merge(unusedKeyIssues(c, CONFIG_SPEC, ["scorerPrincipalIds"], 'with authMode "AADToken"'));
     c.scorerPrincipalIds.forEach((id, i) =>
         v.check(`scorerPrincipalIds[${i}]`, isGuid(id), "an Entra object id (GUID)", id),
     );
-    if (c.modelAssetId !== undefined && c.modelPath !== undefined) {
-        for (const key of ["modelAssetId", "modelPath"]) {
-            v.check(key, false, "only one of modelAssetId and modelPath", c[key as "modelAssetId" | "modelPath"]);
-        }
-    }
-    if (c.environmentImage !== undefined || c.environmentCondaFile !== undefined) {
-        v.merge(unusedKeyIssues(c, CONFIG_SPEC, ["environmentId"], "without environmentImage"));
-    }
     if (isRecord(c.greenSettings)) {
         v.merge(unknownKeyIssues(c.greenSettings, GREEN_SETTING_KEYS, "greenSettings.", "green setting"));
         const g = c.greenSettings;
@@ -436,17 +340,7 @@ function componentIssues(c: Config): ValidationIssue[] {
         if (!isRecord(c.mirrorTraffic))
             v.check("mirrorTraffic", false, "a JSON object of deployment name to percent", c.mirrorTraffic);
     }
-    // Only one of the two model keys counts here; both at once is a cross-key issue.
-    if (!(c.modelAssetId !== undefined && c.modelPath !== undefined)) {
-        v.merge(modelAssetIssues({ assetName: c.modelName, source: modelSource(c), tags }), "model");
-    }
-    v.merge(
-        codeAssetIssues({ assetName: "code", dir: c.codeDir ?? SAMPLE_CODE_DIR, tags }).filter(
-            (i) => i.field !== "assetName",
-        ),
-        "code",
-    );
-    v.merge(environmentAssetIssues({ assetName: "env", source: environmentSource(c), tags }), "environment");
+    v.merge(assetIssues(c, tags));
     if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
     return [...v.issues];
 }
@@ -456,16 +350,6 @@ export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
     crossChecks: crossKeyIssues,
     components: componentIssues,
 };
-
-/** Where the endpoint goes: an existing base stack's workspace, or a platform of this stack's own. */
-function workspaceOf(c: Config, name: string): { platform: PlatformStack; own?: MlPlatform } {
-    if (c.platformStack !== undefined) {
-        return { platform: readPlatformStack(new pulumi.StackReference("platform", { name: c.platformStack })) };
-    }
-    const base = createPathBase("2-1", c);
-    const own = createPlatform(name, base, c);
-    return { platform: platformStackOutputs(own, base.resourceGroup), own };
-}
 
 /** The command line that calls the endpoint with the sample request. Pure. */
 export function invokeCommand(scoringUri: string, authMode: EndpointAuthMode): string {
@@ -483,40 +367,12 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const tags = pathTags("2-1", config);
     const name = `${config.workload}-${config.environment}`;
-    const { platform, own } = workspaceOf(config, name);
+    const where = await pathPlatform("2-1", config, name);
+    const { platform } = where;
     const ws = { resourceGroupName: platform.resourceGroupName, workspaceName: platform.workspaceName };
-    const platformReady = own ? [own] : [];
+    const platformReady = where.ready;
+    const { code, model, environment, upload, uploadReady } = createAssets(name, where, config, tags);
 
-    // Code and models go to the container of the workspace's default datastore, uploaded by whoever runs `up`.
-    const upload = datastoreContainer({ ...ws, workspaceId: platform.workspaceId }, undefined, {
-        dependsOn: platformReady,
-    });
-    const uploadGrant = config.grantDeployerUpload
-        ? [
-              grantContainerUpload(
-                  `${name}-upload-grant`,
-                  {
-                      storageAccountId: platform.storageAccountId,
-                      container: upload.container,
-                      principalId: authorization.getClientConfigOutput().objectId,
-                      principalType: config.deployerPrincipalType as "User" | "ServicePrincipal",
-                  },
-                  { dependsOn: platformReady },
-              ),
-          ]
-        : [];
-    const afterGrant = { dependsOn: [...platformReady, ...uploadGrant] };
-
-    const code = new CodeAsset(
-        `${name}-code`,
-        { ...ws, assetName: `code-${name}`, dir: config.codeDir ?? SAMPLE_CODE_DIR, upload, tags },
-        afterGrant,
-    );
-    const model = new ModelAsset(
-        `${name}-model`,
-        { ...ws, assetName: config.modelName, source: modelSource(config), upload, tags },
-        afterGrant,
-    );
     // Green registers a model of its own only when it names another one than blue's.
     const greenModelFrom = config.greenDeployment ? greenModelSource(config) : undefined;
     const sameAsBlue = JSON.stringify(greenModelFrom) === JSON.stringify(modelSource(config));
@@ -525,15 +381,9 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
             ? new ModelAsset(
                   `${name}-green-model`,
                   { ...ws, assetName: config.modelName, source: greenModelFrom, upload, tags },
-                  afterGrant,
+                  { dependsOn: uploadReady },
               )
             : model;
-    const environment = new EnvironmentAsset(
-        `${name}-env`,
-        { ...ws, assetName: `env-${name}`, source: environmentSource(config), tags },
-        { dependsOn: platformReady },
-    );
-
     const endpoint = new OnlineEndpoint(
         `${name}-endpoint`,
         {

@@ -15,7 +15,8 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { ENDPOINT_API_VERSION } from "../../components/aml/endpoint-traffic";
-import { SAMPLE_MODEL, SAMPLE_REQUEST } from "../../programs/2-1/program";
+import { SAMPLE_REQUEST } from "../../programs/2-1/program";
+import { SAMPLE_MODEL } from "../../programs/shared";
 import { armGet, changingSteps, destroyStack, previewSteps, requireAzure, temporaryStack } from "./azure-env";
 
 /** A data-plane token for online endpoints: from the Azure CLI, else by client credentials. */

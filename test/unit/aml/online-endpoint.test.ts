@@ -19,13 +19,13 @@ import {
     validateOnlineEndpointArgs,
 } from "../../../components/aml";
 import {
-    ArmResponse,
     EndpointTrafficState,
     endpointTrafficProvider,
     trafficPutBody,
 } from "../../../components/aml/endpoint-traffic";
 import { NAME_RULES } from "../../../components/common/naming";
 import { ValidationError } from "../../../components/common/validation";
+import { fakeEndpointArm } from "../../harness/fake-endpoint-arm";
 import { MOCK_RESOURCE_GROUP, MockRecorder, isSecret, settle, useMocks, valueOf } from "../../harness/mocks";
 
 const ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint";
@@ -34,7 +34,7 @@ const AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
 const TRAFFIC = "pulumi-nodejs:dynamic/customai:EndpointTraffic";
 const BLOB_FILES = "pulumi-nodejs:dynamic/customai-azure:BlobFiles";
 const WS_ID = "/subscriptions/s1/resourceGroups/rg-test/providers/Microsoft.MachineLearningServices/workspaces/mlw-x";
-const SAMPLE = path.join(__dirname, "../../../programs/2-1");
+const SAMPLE_MODEL = path.join(__dirname, "../../../automation/sample/model/model.json");
 
 const wiring = { resourceGroupName: MOCK_RESOURCE_GROUP, workspaceName: "mlw-x" };
 const assets = { modelId: "azureml:m:1", environmentId: "azureml:e:1", codeId: "/code/1" };
@@ -318,12 +318,10 @@ describe("assets under mocks", () => {
     });
 
     it("uploads a code folder and registers it under a version that is the hash of its files", async () => {
-        const code = new CodeAsset("code", {
-            ...wiring,
-            assetName: "code-score",
-            dir: path.join(SAMPLE, "scoring"),
-            upload,
-        });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "code-"));
+        fs.writeFileSync(path.join(dir, "score.py"), "def init(): pass\n");
+        const code = new CodeAsset("code", { ...wiring, assetName: "code-score", dir, upload });
+        fs.rmSync(dir, { recursive: true });
         await settle(recorder);
         const files = recorder.one(BLOB_FILES).inputs;
         assert.equal(files.container, "azureml-blobstore-1");
@@ -347,7 +345,7 @@ describe("assets under mocks", () => {
         const local = new ModelAsset("m1", {
             ...wiring,
             assetName: "churn",
-            source: { localPath: path.join(SAMPLE, "model", "model.json") },
+            source: { localPath: SAMPLE_MODEL },
             upload,
         });
         new ModelAsset("m2", { ...wiring, assetName: "churn2", source: { storagePath: "models/v2/model.json" } });
@@ -361,7 +359,7 @@ describe("assets under mocks", () => {
             v1.properties.modelUri,
             `azureml://subscriptions/s1/resourcegroups/rg-test/workspaces/mlw-x/datastores/workspaceblobstore/paths/customai-assets/models/churn/${local.version}/model.json`,
         );
-        assert.equal(local.version, contentVersion([fs.readFileSync(path.join(SAMPLE, "model", "model.json"))]));
+        assert.equal(local.version, contentVersion([fs.readFileSync(SAMPLE_MODEL)]));
         assert.equal(v2.properties.modelUri, "azureml://datastores/workspaceblobstore/paths/models/v2/model.json");
         assert.equal(await valueOf(existing.modelId), "azureml:churn:7");
     });
@@ -414,31 +412,6 @@ describe("assets under mocks", () => {
     });
 });
 
-/** A fake ARM: an endpoint that answers GET and PUT, with an async operation per PUT. */
-function fakeArm(initial: Record<string, unknown> | undefined, opts: { conflicts?: number } = {}) {
-    let endpoint = initial;
-    let conflicts = opts.conflicts ?? 0;
-    const requests: { method: string; url: string; body?: Record<string, unknown> }[] = [];
-    const reply = (status: number, body?: unknown, headers: Record<string, string> = {}): ArmResponse => ({
-        status,
-        headers: { get: (n: string) => headers[n.toLowerCase()] ?? null },
-        text: async () => (body === undefined ? "" : JSON.stringify(body)),
-    });
-    const http = async (url: string, init: { method: string; body?: string }) => {
-        const body = init.body ? (JSON.parse(init.body) as Record<string, unknown>) : undefined;
-        requests.push({ method: init.method, url, body });
-        if (url.startsWith("https://op/")) return reply(200, { status: "Succeeded" });
-        if (init.method === "GET") return endpoint ? reply(200, endpoint) : reply(404, { error: { code: "NotFound" } });
-        if (conflicts > 0) {
-            conflicts--;
-            return reply(409, { error: { code: "Conflict" } });
-        }
-        endpoint = { ...endpoint, ...body };
-        return reply(201, endpoint, { "azure-asyncoperation": "https://op/1" });
-    };
-    return { http, requests, current: () => endpoint };
-}
-
 describe("EndpointTraffic provider against a fake ARM", () => {
     const id =
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/ep";
@@ -463,11 +436,11 @@ describe("EndpointTraffic provider against a fake ARM", () => {
         mirrorTraffic: {},
         revision: "r1",
     };
-    const provider = (http: ReturnType<typeof fakeArm>["http"]) =>
+    const provider = (http: ReturnType<typeof fakeEndpointArm>["http"]) =>
         endpointTrafficProvider({ token: async () => "tok", http, pollMs: 1, timeoutMs: 5_000 });
 
     it("reads the endpoint and PUTs it back whole, only the traffic changed, then waits for the operation", async () => {
-        const arm = fakeArm(structuredClone(deployed));
+        const arm = fakeEndpointArm(structuredClone(deployed));
         await provider(arm.http).create!(state);
         assert.deepEqual(
             arm.requests.map((r) => r.method + " " + r.url.split("?")[0]),
@@ -489,24 +462,24 @@ describe("EndpointTraffic provider against a fake ARM", () => {
     });
 
     it("retries while the endpoint is busy (409), and fails on a missing endpoint", async () => {
-        const arm = fakeArm(structuredClone(deployed), { conflicts: 2 });
+        const arm = fakeEndpointArm(structuredClone(deployed), { conflicts: 2 });
         await provider(arm.http).update!(id, state, { ...state, traffic: { "green-def456": 100 } });
         assert.equal(arm.requests.filter((r) => r.method === "PUT").length, 3);
         assert.deepEqual((arm.current()!.properties as { traffic: object }).traffic, { "green-def456": 100 });
-        await assert.rejects(provider(fakeArm(undefined).http).create!(state), /not found/);
+        await assert.rejects(provider(fakeEndpointArm(undefined).http).create!(state), /not found/);
     });
 
     it("on delete, takes every deployment out of live and mirrored traffic, and accepts an endpoint already gone", async () => {
-        const arm = fakeArm(structuredClone(deployed));
+        const arm = fakeEndpointArm(structuredClone(deployed));
         await provider(arm.http).delete!(id, { ...state, mirrorTraffic: { "green-def456": 10 } });
         const props = arm.current()!.properties as { traffic: object; mirrorTraffic: object };
         assert.deepEqual(props.traffic, { "blue-abc123": 0, "green-def456": 0 });
         assert.deepEqual(props.mirrorTraffic, {});
-        await provider(fakeArm(undefined).http).delete!(id, state);
+        await provider(fakeEndpointArm(undefined).http).delete!(id, state);
     });
 
     it("diffs: a new split or a new endpoint revision rewrites it; a new endpoint replaces it", async () => {
-        const p = provider(fakeArm(deployed).http);
+        const p = provider(fakeEndpointArm(deployed).http);
         assert.deepEqual(await p.diff!(id, state, state), { changes: false, replaces: [] });
         assert.deepEqual(await p.diff!(id, state, { ...state, revision: "r2" }), { changes: true, replaces: [] });
         assert.deepEqual(await p.diff!(id, state, { ...state, endpointId: `${id}2` }), {

@@ -12,10 +12,9 @@ import {
     DEFAULT_ENVIRONMENT,
     invokeCommand,
     program,
-    SAMPLE_CODE_DIR,
-    SAMPLE_MODEL,
     SAMPLE_REQUEST,
 } from "../../../programs/2-1/program";
+import { SAMPLE_CODE_DIR, SAMPLE_MODEL } from "../../../programs/shared";
 import { MockRecorder } from "../../harness/mocks";
 import { loadExampleConfig, runProgram } from "../../harness/programs";
 
@@ -91,7 +90,7 @@ describe("programs/2-1 (real-time ML scoring)", () => {
         assert.deepEqual(deployment.inputs.sku, { name: "Default", capacity: 1 });
         assert.equal(p.appInsightsEnabled, true);
         assert.equal(p.environmentId, DEFAULT_ENVIRONMENT);
-        assert.equal(p.codeConfiguration.scoringScript, "score.py");
+        assert.equal(p.codeConfiguration.scoringScript, "online_score.py");
         assert.equal(p.codeConfiguration.codeId, recorder.one("azure-native:machinelearningservices:CodeVersion").id);
         assert.equal(p.model, recorder.one("azure-native:machinelearningservices:ModelVersion").id);
         assert.equal(
@@ -365,9 +364,9 @@ function score(modelDir: string, body: string): { status: number; out: string; e
     const driver = [
         "import json, os, sys",
         `sys.path.insert(0, ${JSON.stringify(SAMPLE_CODE_DIR)})`,
-        "import score",
-        "score.init()",
-        "print(json.dumps(score.run(sys.stdin.read())))",
+        "import online_score",
+        "online_score.init()",
+        "print(json.dumps(online_score.run(sys.stdin.read())))",
     ].join("\n");
     const run = spawnSync("python3", ["-c", driver], {
         input: body,

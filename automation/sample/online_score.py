@@ -9,56 +9,19 @@ Request:  {"data": [{"id": "c1", "tenure_months": 12, ...}, ...]}
           or rows as lists in the model's feature order: {"data": [[12, 50.0, 1, 0]]}
 Response: {"model": "<name>", "predictions": [{"id": "c1", "score": 0.73, "prediction": 1}, ...]}
 
-The model is the one JSON file of format logreg-v1 under AZUREML_MODEL_DIR,
-the folder where Azure ML places the deployment's model.
+The model is the logreg-v1 JSON file under AZUREML_MODEL_DIR, the folder
+where Azure ML places the deployment's model; loading and scoring are
+`score.py`'s, which sits beside this file in the deployment's code folder.
 """
 import json
 import math
 import os
 
-MODEL_FORMAT = "logreg-v1"
+import score
+
 MAX_ROWS = 10000
 
 model = None
-
-
-def find_model(root):
-    """The model file: `root` itself, or the first logreg-v1 JSON file under it (model.json first)."""
-    if os.path.isfile(root):
-        return root
-    candidates = []
-    for folder, _, files in sorted(os.walk(root)):
-        for name in sorted(files):
-            if name.endswith(".json"):
-                candidates.append(os.path.join(folder, name))
-    candidates.sort(key=lambda p: (os.path.basename(p) != "model.json", p))
-    for path in candidates:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                if json.load(handle).get("format") == MODEL_FORMAT:
-                    return path
-        except (OSError, ValueError, AttributeError):
-            continue
-    raise FileNotFoundError(f"no {MODEL_FORMAT} model file under {root}")
-
-
-def load_model(path):
-    with open(path, encoding="utf-8") as handle:
-        loaded = json.load(handle)
-    if loaded.get("format") != MODEL_FORMAT:
-        raise ValueError(f"model {path}: format must be {MODEL_FORMAT!r}, got {loaded.get('format')!r}")
-    features, coefficients = loaded.get("features"), loaded.get("coefficients")
-    if not isinstance(features, list) or not isinstance(coefficients, list) or len(features) != len(coefficients):
-        raise ValueError(f"model {path}: features and coefficients must be lists of the same length")
-    return loaded
-
-
-def sigmoid(z):
-    # Split by sign so exp() never overflows.
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 def init():
@@ -66,7 +29,7 @@ def init():
     root = os.environ.get("AZUREML_MODEL_DIR")
     if not root:
         raise RuntimeError("AZUREML_MODEL_DIR is not set: Azure ML sets it to the deployment's model folder")
-    model = load_model(find_model(root))
+    model = score.load_model(score.find_model(root))
     print(f"loaded model {model.get('name')} with features {model['features']}")
 
 
@@ -99,13 +62,11 @@ def run(raw_data):
         raise ValueError('the request must be {"data": [...]} with at least one row')
     if len(rows) > MAX_ROWS:
         raise ValueError(f"data: at most {MAX_ROWS} rows per request, got {len(rows)}")
-    threshold = float(model.get("threshold", 0.5))
-    intercept = float(model.get("intercept", 0.0))
     predictions = []
     for index, row in enumerate(rows):
         values = features_of(row, index)
-        score = sigmoid(intercept + sum(c * x for c, x in zip(model["coefficients"], values)))
-        result = {"score": round(score, 6), "prediction": 1 if score >= threshold else 0}
+        probability, prediction = score.predict(model, values)
+        result = {"score": round(probability, 6), "prediction": prediction}
         if isinstance(row, dict) and "id" in row:
             result = {"id": row["id"], **result}
         predictions.append(result)
