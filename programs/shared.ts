@@ -23,11 +23,13 @@ import {
     DEFAULT_MAX_NODES,
     MlPlatform,
     MlPlatformArgs,
+    mlPlatformIssues,
     platformHasRegistry,
     PlatformStack,
     platformStackOutputs,
     readPlatformStack,
     UploadTarget,
+    validateComputeClusterArgs,
     VmPriority,
 } from "../components/aml";
 import { DEFAULT_RETENTION_DAYS } from "../components/monitoring";
@@ -35,6 +37,7 @@ import {
     ConfigSpec,
     configChecks,
     ConfigValues,
+    issuesOf,
     NameParts,
     resourceName,
     Settings,
@@ -220,6 +223,24 @@ export function platformStackConfigSpec() {
 
 /** The values a path's platform is made from: its base keys, the platform's keys and `platformStack`. */
 export type PathPlatformConfig = BaseConfig & PlatformConfig & { readonly platformStack?: string };
+
+/** The platform's own checks on a path's config, when the stack creates its platform. Pure. */
+export function pathPlatformIssues(c: PathPlatformConfig, tags: Record<string, string>): ValidationIssue[] {
+    return c.platformStack === undefined ? mlPlatformIssues(platformSettings(tags, c)) : [];
+}
+
+/** The cluster's checks on a path's config, under `cluster.`. Pure. */
+export function clusterIssues(
+    c: ClusterConfig & { readonly networkIsolation?: boolean },
+    tags: Record<string, string>,
+): ValidationIssue[] {
+    const v = new Validator();
+    v.merge(
+        issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
+        "cluster",
+    );
+    return [...v.issues];
+}
 
 /** Issues for platform keys set while `platformStack` says another stack owns the platform. Pure. */
 export function platformKeyIssues(c: PathPlatformConfig, spec: ConfigSpec): ValidationIssue[] {

@@ -17,18 +17,20 @@
  * azure-native names the job itself (from the Pulumi name plus a random
  * suffix), once, and the name is kept in state; read it from `jobName`.
  */
-import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
-import { input } from "@pulumi/azure-native/types";
+import type * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
-import { shortSuffix } from "../common/naming";
-import { componentTagIssues, withManagedBy } from "../common/tags";
+import { componentTagIssues } from "../common/tags";
 import { Validator, ValidationIssue, isIntInRange } from "../common/validation";
 import { withFormerTypes } from "../common/component";
 import { isoSeconds } from "./compute-cluster";
+import { checkDataName, checkDataReferences, checkExperimentName } from "./job-args";
+import { commonJobProperties, jobData, settingsHash, submitJob } from "./job-resource";
+
+// Where they were first defined, for the callers that import them from here.
+export { DEFAULT_DATASTORE, datastoreUri } from "./job-args";
 
 export const DEFAULT_INSTANCE_COUNT = 2;
 export const DEFAULT_TIMEOUT_SECONDS = 4 * 3600;
-export const DEFAULT_DATASTORE = "workspaceblobstore";
 export const DEFAULT_EXPERIMENT_NAME = "distributed-training";
 
 export interface JobDataArgs {
@@ -94,15 +96,6 @@ export interface CommandJobArgs {
 /** The job's settings, without the workspace and compute it runs in: what `validateCommandJobArgs` checks. */
 export type CommandJobSettings = Omit<CommandJobArgs, "resourceGroupName" | "workspaceName" | "computeId">;
 
-const DATA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const REFERENCE = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_]+)\s*\}\}/g;
-
-/** The URI a job sees for `path`: relative paths live in the default datastore; URIs and assets stay as written. */
-export function datastoreUri(path: string, datastore: string = DEFAULT_DATASTORE): string {
-    if (/^(azureml:|(https|abfss|wasbs):\/\/)/.test(path)) return path;
-    return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, "")}`;
-}
-
 type DataKind = "inputs" | "outputs";
 
 /** Delivery modes Azure ML accepts for each kind of data; the first is the default. */
@@ -121,7 +114,7 @@ function dataIssues(kind: DataKind, data: Readonly<Record<string, JobDataArgs>>)
     const modes = DATA_MODES[kind];
     for (const [name, d] of Object.entries(data)) {
         const at = `${kind}.${name}`;
-        v.check(at, DATA_NAME.test(name), "a name of letters, digits and '_', not starting with a digit", name);
+        checkDataName(v, at, name);
         const path = d?.path;
         // Only known values can be checked; an Output resolves after validation.
         const pending = pulumi.Output.isInstance(path) || path instanceof Promise;
@@ -205,27 +198,10 @@ export function validateCommandJobArgs(args: CommandJobSettings): ResolvedComman
     const outputs = args.outputs ?? {};
     v.merge(dataIssues("inputs", inputs));
     v.merge(dataIssues("outputs", outputs));
-    if (typeof args.command === "string") {
-        for (const [, kind, ref] of args.command.matchAll(REFERENCE)) {
-            const declared = kind === "inputs" ? inputs : outputs;
-            v.check(
-                "command",
-                ref in declared,
-                `refers to ${kind}.${ref}, which is not declared in ${kind}`,
-                args.command,
-            );
-        }
-    }
+    if (typeof args.command === "string") checkDataReferences(v, "command", args.command, { inputs, outputs });
     const timeout = r.timeoutSeconds;
     v.check("timeoutSeconds", isIntInRange(timeout, 60, 30 * 86400), "an integer from 60 to 2592000 seconds", timeout);
-    if (args.experimentName !== undefined) {
-        v.check(
-            "experimentName",
-            /^[A-Za-z0-9_-]{1,255}$/.test(args.experimentName),
-            "letters, digits, '_' and '-'",
-            args.experimentName,
-        );
-    }
+    checkExperimentName(v, args.experimentName);
     const identity = r.identity;
     v.check(
         "identity",
@@ -236,50 +212,6 @@ export function validateCommandJobArgs(args: CommandJobSettings): ResolvedComman
     v.merge(componentTagIssues(args.tags));
     v.throwIfAny();
     return r;
-}
-
-type JobInput =
-    | input.machinelearningservices.UriFileJobInputArgs
-    | input.machinelearningservices.UriFolderJobInputArgs
-    | input.machinelearningservices.CustomModelJobInputArgs;
-type JobOutput =
-    input.machinelearningservices.UriFileJobOutputArgs | input.machinelearningservices.UriFolderJobOutputArgs;
-
-/**
- * Named inputs or outputs as the Job resource takes them: paths become
- * datastore URIs, the type defaults to a folder and the mode to a mount.
- */
-function jobData(kind: "inputs", data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, JobInput>;
-function jobData(kind: "outputs", data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, JobOutput>;
-function jobData(kind: DataKind, data: Readonly<Record<string, JobDataArgs>> | undefined): Record<string, unknown> {
-    const typeKey = kind === "inputs" ? "jobInputType" : "jobOutputType";
-    return Object.fromEntries(
-        Object.entries(data ?? {}).map(([key, d]) => [
-            key,
-            {
-                [typeKey]: d.type ?? "uri_folder",
-                uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
-                mode: d.mode ?? DATA_MODES[kind][0],
-            },
-        ]),
-    );
-}
-
-/** What stands in the hash for a value that another resource of the program provides. */
-const FROM_A_RESOURCE = "(from a resource)";
-
-/** `value` with keys sorted and Outputs or promises replaced by a stand-in, for a stable hash. Pure. */
-function knownValue(value: unknown): unknown {
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) return FROM_A_RESOURCE;
-    if (Array.isArray(value)) return value.map(knownValue);
-    if (value && typeof value === "object") {
-        return Object.fromEntries(
-            Object.keys(value)
-                .sort()
-                .map((k) => [k, knownValue((value as Record<string, unknown>)[k])]),
-        );
-    }
-    return value;
 }
 
 /**
@@ -295,7 +227,7 @@ export function jobSettingsHash(args: CommandJobSettings & Pick<CommandJobArgs, 
     // Neither is sent as a setting of the job: tags only describe it, the cluster's size only checks it.
     delete settings.tags;
     delete settings.clusterMaxNodes;
-    return shortSuffix(`CommandJob:${JSON.stringify(knownValue(settings))}`);
+    return settingsHash("CommandJob", settings);
 }
 
 export class CommandJob extends pulumi.ComponentResource {
@@ -308,47 +240,34 @@ export class CommandJob extends pulumi.ComponentResource {
         super("customai:aml:CommandJob", name, {}, withFormerTypes(opts, "customai:training:TrainingJob"));
         const r = validateCommandJobArgs(args);
 
-        this.job = new machinelearningservices.Job(
-            `${name}-job-${jobSettingsHash(args)}`,
+        // The service's own fill-ins never become a diff; a changed setting is a new name (see above).
+        ({ job: this.job, jobName: this.jobName, status: this.status } = submitJob(
+            this,
+            name,
+            jobSettingsHash(args),
+            args,
             {
-                resourceGroupName: args.resourceGroupName,
-                workspaceName: args.workspaceName,
-                properties: {
-                    jobType: "Command",
-                    displayName: name,
-                    experimentName: r.experimentName,
-                    command: args.command,
-                    codeId: args.codeId,
-                    environmentId: args.environmentId,
-                    environmentVariables: args.environmentVariables ?? {},
-                    computeId: args.computeId,
-                    distribution:
-                        r.distribution === "PyTorch"
-                            ? {
-                                  distributionType: "PyTorch",
-                                  processCountPerInstance: r.processCountPerInstance,
-                              }
-                            : undefined,
-                    resources: { instanceCount: r.instanceCount },
-                    inputs: jobData("inputs", args.inputs),
-                    outputs: jobData("outputs", args.outputs),
-                    limits: {
-                        jobLimitsType: "Command",
-                        timeout: isoSeconds(r.timeoutSeconds),
-                    },
-                    identity:
-                        r.identity === "Managed"
-                            ? { identityType: "Managed" as const }
-                            : { identityType: "UserIdentity" as const },
-                    tags: withManagedBy(args.tags),
+                jobType: "Command",
+                ...commonJobProperties(name, r, args),
+                command: args.command,
+                codeId: args.codeId,
+                computeId: args.computeId,
+                distribution:
+                    r.distribution === "PyTorch"
+                        ? {
+                              distributionType: "PyTorch",
+                              processCountPerInstance: r.processCountPerInstance,
+                          }
+                        : undefined,
+                resources: { instanceCount: r.instanceCount },
+                inputs: jobData("inputs", args.inputs, (d) => d.mode ?? DATA_MODES.inputs[0]),
+                outputs: jobData("outputs", args.outputs, (d) => d.mode ?? DATA_MODES.outputs[0]),
+                limits: {
+                    jobLimitsType: "Command",
+                    timeout: isoSeconds(r.timeoutSeconds),
                 },
             },
-            // The service's own fill-ins never become a diff; a changed setting is a new name (see above).
-            { parent: this, ignoreChanges: ["properties"] },
-        );
-
-        this.jobName = this.job.name;
-        this.status = this.job.properties.apply((p) => (p as { status?: string }).status ?? "Unknown");
+        ));
         this.registerOutputs({ jobName: this.jobName, status: this.status });
     }
 }

@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { componentTagIssues } from "../common/tags";
 import { isIntInRange, isNonEmptyString, ValidationIssue, Validator } from "../common/validation";
+import { checkDataName, checkDataReferences, checkExperimentName } from "./job-args";
 
 /**
  * Instance types of serverless Spark compute, with each size's vCPUs and
@@ -42,10 +43,8 @@ export const DEFAULT_SPARK_EXPERIMENT = "spark-batch";
 
 /** Memory as Spark takes it: a whole number with a unit, k, m, g or t (`28g`). */
 const MEMORY_PATTERN = /^([1-9][0-9]*)([kmgt])$/;
-const DATA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Data a Spark job reads in direct mode: datastore, ADLS Gen2 and blob URIs (how-to-submit-spark-jobs). */
 const SPARK_DATA_URI = /^(azureml|abfss|wasbs):\/\/\S+$/;
-const REFERENCE = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_]+)\s*\}\}/g;
 
 export interface SparkDataArgs {
     /**
@@ -271,7 +270,7 @@ function dataIssues(kind: "inputs" | "outputs", data: Readonly<Record<string, Sp
     const v = new Validator();
     for (const [name, d] of Object.entries(data)) {
         const at = `${kind}.${name}`;
-        v.check(at, DATA_NAME.test(name), "a name of letters, digits and '_', not starting with a digit", name);
+        checkDataName(v, at, name);
         const p = d?.path;
         // A value another resource provides (an Output) is checked by Azure.
         const ok =
@@ -325,20 +324,8 @@ export function validateSparkJobArgs(args: SparkJobSettings): ResolvedSparkJobAr
             a,
         );
     }
-    for (const a of argList.filter((x) => typeof x === "string")) {
-        for (const [, kind, ref] of a.matchAll(REFERENCE)) {
-            const declared = kind === "inputs" ? inputs : outputs;
-            v.check("args", ref in declared, `refers to ${kind}.${ref}, which is not declared in ${kind}`, a);
-        }
-    }
-    if (args.experimentName !== undefined) {
-        v.check(
-            "experimentName",
-            /^[A-Za-z0-9_-]{1,255}$/.test(args.experimentName),
-            "letters, digits, '_' and '-'",
-            args.experimentName,
-        );
-    }
+    for (const a of argList.filter((x) => typeof x === "string")) checkDataReferences(v, "args", a, { inputs, outputs });
+    checkExperimentName(v, args.experimentName);
     v.check(
         "identity",
         r.identity === "UserIdentity" || r.identity === "Managed",

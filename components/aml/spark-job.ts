@@ -31,70 +31,16 @@
  * does. Like CommandJob, the job is immutable once submitted: its Pulumi name
  * carries a hash of its settings and it ignores what Azure ML fills in.
  */
-import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
-import { input } from "@pulumi/azure-native/types";
+import type * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
-import { shortSuffix } from "../common/naming";
-import { withManagedBy } from "../common/tags";
-import { datastoreUri } from "./command-job";
-import {
-    resolveSparkJobArgs,
-    SparkDataArgs,
-    SparkJobArgs,
-    SparkJobSettings,
-    sparkConf,
-    validateSparkJobArgs,
-} from "./spark-job-args";
-
-/** `value` with keys sorted and values from resources replaced by a stand-in, for a stable hash. Pure. */
-function knownValue(value: unknown): unknown {
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) return "(from a resource)";
-    if (Array.isArray(value)) return value.map(knownValue);
-    if (value && typeof value === "object") {
-        return Object.fromEntries(
-            Object.keys(value)
-                .sort()
-                .map((k) => [k, knownValue((value as Record<string, unknown>)[k])]),
-        );
-    }
-    return value;
-}
+import { commonJobProperties, jobData, settingsHash, submitJob } from "./job-resource";
+import { resolveSparkJobArgs, SparkJobArgs, SparkJobSettings, sparkConf, validateSparkJobArgs } from "./spark-job-args";
 
 /** A short hash of the settings the user gives (tags left out: they describe the job). Pure. */
 export function sparkJobSettingsHash(args: SparkJobSettings): string {
     const settings: Record<string, unknown> = { ...args, ...resolveSparkJobArgs(args) };
     delete settings.tags;
-    return shortSuffix(`SparkJob:${JSON.stringify(knownValue(settings))}`);
-}
-
-type SparkInput =
-    input.machinelearningservices.UriFileJobInputArgs | input.machinelearningservices.UriFolderJobInputArgs;
-type SparkOutput =
-    input.machinelearningservices.UriFileJobOutputArgs | input.machinelearningservices.UriFolderJobOutputArgs;
-
-function sparkData(
-    kind: "inputs",
-    data: Readonly<Record<string, SparkDataArgs>> | undefined,
-): Record<string, SparkInput>;
-function sparkData(
-    kind: "outputs",
-    data: Readonly<Record<string, SparkDataArgs>> | undefined,
-): Record<string, SparkOutput>;
-function sparkData(
-    kind: "inputs" | "outputs",
-    data: Readonly<Record<string, SparkDataArgs>> | undefined,
-): Record<string, unknown> {
-    const typeKey = kind === "inputs" ? "jobInputType" : "jobOutputType";
-    return Object.fromEntries(
-        Object.entries(data ?? {}).map(([name, d]) => [
-            name,
-            {
-                [typeKey]: d.type ?? "uri_folder",
-                uri: pulumi.output(d.path).apply((p) => datastoreUri(p)),
-                mode: "Direct",
-            },
-        ]),
-    );
+    return settingsHash("SparkJob", settings);
 }
 
 export class SparkJob extends pulumi.ComponentResource {
@@ -106,39 +52,28 @@ export class SparkJob extends pulumi.ComponentResource {
     constructor(name: string, args: SparkJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("customai:aml:SparkJob", name, {}, opts);
         const r = validateSparkJobArgs(args);
-        this.job = new machinelearningservices.Job(
-            `${name}-job-${sparkJobSettingsHash(args)}`,
+        // Jobs cannot change; a changed setting is a new name (see the module comment).
+        ({ job: this.job, jobName: this.jobName, status: this.status } = submitJob(
+            this,
+            name,
+            sparkJobSettingsHash(args),
+            args,
             {
-                resourceGroupName: args.resourceGroupName,
-                workspaceName: args.workspaceName,
-                properties: {
-                    jobType: "Spark",
-                    displayName: name,
-                    experimentName: r.experimentName,
-                    codeId: args.codeId,
-                    entry: { sparkJobEntryType: "SparkJobPythonEntry", file: args.entryFile },
-                    args: (args.args ?? []).join(" ") || undefined,
-                    conf: sparkConf(r, args.conf),
-                    computeId: args.computeId,
-                    resources: r.serverless
-                        ? { instanceType: r.serverless.instanceType, runtimeVersion: r.serverless.runtimeVersion }
-                        : undefined,
-                    environmentId: args.environmentId,
-                    environmentVariables: args.environmentVariables ?? {},
-                    inputs: sparkData("inputs", args.inputs),
-                    outputs: sparkData("outputs", args.outputs),
-                    identity:
-                        r.identity === "Managed"
-                            ? { identityType: "Managed" as const }
-                            : { identityType: "UserIdentity" as const },
-                    tags: withManagedBy(args.tags),
-                },
+                jobType: "Spark",
+                ...commonJobProperties(name, r, args),
+                codeId: args.codeId,
+                entry: { sparkJobEntryType: "SparkJobPythonEntry", file: args.entryFile },
+                args: (args.args ?? []).join(" ") || undefined,
+                conf: sparkConf(r, args.conf),
+                computeId: args.computeId,
+                resources: r.serverless
+                    ? { instanceType: r.serverless.instanceType, runtimeVersion: r.serverless.runtimeVersion }
+                    : undefined,
+                // Spark reads and writes its data itself: every input and output is passed as its URI.
+                inputs: jobData("inputs", args.inputs, () => "Direct"),
+                outputs: jobData("outputs", args.outputs, () => "Direct"),
             },
-            // Jobs cannot change; a changed setting is a new name (see the module comment).
-            { parent: this, ignoreChanges: ["properties"] },
-        );
-        this.jobName = this.job.name;
-        this.status = this.job.properties.apply((p) => (p as { status?: string }).status ?? "Unknown");
+        ));
         this.registerOutputs({ jobName: this.jobName, status: this.status });
     }
 }

@@ -16,9 +16,7 @@ import {
     ComputeCluster,
     DEFAULT_INSTANCE_COUNT,
     JobDataArgs,
-    mlPlatformIssues,
     validateCommandJobArgs,
-    validateComputeClusterArgs,
 } from "../../components/aml";
 import {
     ConfigChecks,
@@ -33,12 +31,13 @@ import {
 import {
     baseConfigSpec,
     clusterConfigSpec,
+    clusterIssues,
     clusterSettings,
     pathPlatform,
+    pathPlatformIssues,
     pathTags,
     platformConfigSpec,
     platformKeyIssues,
-    platformSettings,
     platformStackConfigSpec,
     ProgramOptions,
     unusedKeyIssues,
@@ -133,16 +132,13 @@ export function jobSettings(c: Config, tags: Record<string, string>): CommandJob
 function componentIssues(c: Config): ValidationIssue[] {
     const tags = pathTags("1-2", c);
     const v = new Validator();
-    v.merge(
-        issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
-        "cluster",
-    );
+    v.merge(clusterIssues(c, tags));
     if (c.submitJob)
         v.merge(
             issuesOf(() => validateCommandJobArgs(jobSettings(c, tags))),
             "job",
         );
-    if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
+    v.merge(pathPlatformIssues(c, tags));
     return [...v.issues];
 }
 

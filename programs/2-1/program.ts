@@ -20,7 +20,6 @@ import {
     AutoscaleSettings,
     DEFAULT_INSTANCE_TYPE,
     EndpointAuthMode,
-    mlPlatformIssues,
     ModelAsset,
     modelAssetIssues,
     ModelSource,
@@ -55,10 +54,10 @@ import {
     createAssets,
     modelSource,
     pathPlatform,
+    pathPlatformIssues,
     pathTags,
     platformConfigSpec,
     platformKeyIssues,
-    platformSettings,
     platformStackConfigSpec,
     ProgramOptions,
     unusedKeyIssues,
@@ -341,7 +340,7 @@ function componentIssues(c: Config): ValidationIssue[] {
             v.check("mirrorTraffic", false, "a JSON object of deployment name to percent", c.mirrorTraffic);
     }
     v.merge(assetIssues(c, tags));
-    if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
+    v.merge(pathPlatformIssues(c, tags));
     return [...v.issues];
 }
 

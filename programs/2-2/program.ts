@@ -24,9 +24,7 @@ import {
     DEFAULT_MINI_BATCH_SIZE,
     DEFAULT_MINI_BATCH_TIMEOUT_SECONDS,
     DEFAULT_SCORING_ENVIRONMENT,
-    mlPlatformIssues,
     validateBatchEndpointArgs,
-    validateComputeClusterArgs,
 } from "../../components/aml";
 import {
     ConfigChecks,
@@ -43,13 +41,14 @@ import {
     assetIssues,
     baseConfigSpec,
     clusterConfigSpec,
+    clusterIssues,
     clusterSettings,
     createAssets,
     pathPlatform,
+    pathPlatformIssues,
     pathTags,
     platformConfigSpec,
     platformKeyIssues,
-    platformSettings,
     platformStackConfigSpec,
     ProgramOptions,
 } from "../shared";
@@ -153,16 +152,13 @@ export function endpointSettings(c: Config, tags: Record<string, string>): Batch
 function componentIssues(c: Config): ValidationIssue[] {
     const tags = pathTags("2-2", c);
     const v = new Validator();
-    v.merge(
-        issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
-        "cluster",
-    );
+    v.merge(clusterIssues(c, tags));
     v.merge(
         issuesOf(() => validateBatchEndpointArgs(endpointSettings(c, tags))),
         "endpoint",
     );
     v.merge(assetIssues(c, tags));
-    if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
+    v.merge(pathPlatformIssues(c, tags));
     return [...v.issues];
 }
 

@@ -13,7 +13,6 @@
  * names the argument it becomes, so their checks are reported under the key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mlPlatformIssues, PlatformStack, platformStackOutputs, readPlatformStack } from "../../components/aml";
 import {
     ConfigChecks,
     ConfigSpec,
@@ -39,16 +38,15 @@ import {
 } from "../../components/synapse";
 import {
     baseConfigSpec,
-    createPathBase,
-    createPlatform,
+    pathPlatform,
+    pathPlatformIssues,
     pathTags,
     platformConfigSpec,
-    platformSettings,
+    platformKeyIssues,
+    platformStackConfigSpec,
     ProgramOptions,
     unusedKeyIssues,
 } from "../shared";
-
-const PLATFORM_SPEC = platformConfigSpec();
 
 /** The attached pool's name in Azure ML: a `spark` run spec's `spark.compute`. */
 export const SPARK_COMPUTE_NAME = "synapse-spark";
@@ -59,12 +57,8 @@ const objectIds = (ids: string[]) =>
 
 export const CONFIG_SPEC = {
     ...baseConfigSpec("spark"),
-    platformStack: {
-        type: "string",
-        description:
-            "Platform base stack to build on, e.g. org/customai-platform/dev (unset: this stack creates its own platform).",
-    },
-    ...PLATFORM_SPEC,
+    ...platformStackConfigSpec(),
+    ...platformConfigSpec(),
     sparkRunnerPrincipalIds: {
         type: "string[]",
         default: [] as string[],
@@ -117,14 +111,7 @@ const POOL_KEYS = Object.keys(CONFIG_SPEC).filter((k) => k.startsWith("pool"));
 /** Rules across keys that no component owns: settings of parts this stack does not create. */
 export function crossKeyIssues(c: Config): ValidationIssue[] {
     return [
-        ...(c.platformStack === undefined
-            ? []
-            : unusedKeyIssues(
-                  c,
-                  CONFIG_SPEC,
-                  Object.keys(PLATFORM_SPEC),
-                  "when the stack creates its own platform (platformStack unset)",
-              )),
+        ...platformKeyIssues(c, CONFIG_SPEC),
         ...(c.synapsePool ? [] : unusedKeyIssues(c, CONFIG_SPEC, POOL_KEYS, "with synapsePool: true")),
     ];
 }
@@ -151,7 +138,7 @@ function componentIssues(c: Config): ValidationIssue[] {
             "pool",
         );
     }
-    if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
+    v.merge(pathPlatformIssues(c, tags));
     return [...v.issues];
 }
 
@@ -161,20 +148,11 @@ export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
     components: componentIssues,
 };
 
-/** The workspace: an existing base stack's, or a platform of this stack's own. */
-function workspaceOf(c: Config, name: string): PlatformStack {
-    if (c.platformStack !== undefined) {
-        return readPlatformStack(new pulumi.StackReference("platform", { name: c.platformStack }));
-    }
-    const base = createPathBase("2-4", c);
-    return platformStackOutputs(createPlatform(name, base, c), base.resourceGroup);
-}
-
 export async function program(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const tags = pathTags("2-4", config);
     const name = `${config.workload}-${config.environment}`;
-    const platform = workspaceOf(config, name);
+    const { platform } = await pathPlatform("2-4", config, name);
 
     // Azure ML asks that a Spark job's submitter hold Contributor and Storage Blob Data Contributor on the
     // storage account the job reads and writes

@@ -12,7 +12,7 @@
  * only (a CPU size belongs on path 2-2).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ComputeCluster, mlPlatformIssues, validateComputeClusterArgs } from "../../components/aml";
+import { ComputeCluster } from "../../components/aml";
 import {
     classifyVmSize,
     ConfigChecks,
@@ -20,7 +20,6 @@ import {
     ConfigValues,
     CURRENT_GPU_FAMILIES,
     DEFAULT_GPU_VM_SIZE,
-    issuesOf,
     readProgramConfig,
     ValidationIssue,
     Validator,
@@ -28,12 +27,13 @@ import {
 import {
     baseConfigSpec,
     clusterConfigSpec,
+    clusterIssues,
     clusterSettings,
     pathPlatform,
+    pathPlatformIssues,
     pathTags,
     platformConfigSpec,
     platformKeyIssues,
-    platformSettings,
     platformStackConfigSpec,
     ProgramOptions,
 } from "../shared";
@@ -73,11 +73,8 @@ export function crossKeyIssues(c: Config): ValidationIssue[] {
 function componentIssues(c: Config): ValidationIssue[] {
     const tags = pathTags("2-6", c);
     const v = new Validator();
-    v.merge(
-        issuesOf(() => validateComputeClusterArgs(clusterSettings(c, tags))),
-        "cluster",
-    );
-    if (c.platformStack === undefined) v.merge(mlPlatformIssues(platformSettings(tags, c)));
+    v.merge(clusterIssues(c, tags));
+    v.merge(pathPlatformIssues(c, tags));
     return [...v.issues];
 }
 

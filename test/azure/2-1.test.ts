@@ -12,37 +12,22 @@
  *   4. destroy, in `finally`.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { ENDPOINT_API_VERSION } from "../../components/aml/endpoint-traffic";
 import { SAMPLE_REQUEST } from "../../programs/2-1/program";
 import { SAMPLE_MODEL } from "../../programs/shared";
-import { armGet, changingSteps, destroyStack, previewSteps, requireAzure, temporaryStack } from "./azure-env";
+import {
+    accessToken,
+    armGet,
+    changingSteps,
+    destroyStack,
+    previewSteps,
+    requireAzure,
+    temporaryStack,
+} from "./azure-env";
 
-/** A data-plane token for online endpoints: from the Azure CLI, else by client credentials. */
-async function scoringToken(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-    const cli = spawnSync(
-        "az",
-        ["account", "get-access-token", "--resource", "https://ml.azure.com", "--query", "accessToken", "-o", "tsv"],
-        { encoding: "utf8" },
-    );
-    if (cli.status === 0 && cli.stdout.trim()) return cli.stdout.trim();
-    const tenant = env.ARM_TENANT_ID ?? env.AZURE_TENANT_ID;
-    const client = env.ARM_CLIENT_ID ?? env.AZURE_CLIENT_ID;
-    const secret = env.ARM_CLIENT_SECRET ?? env.AZURE_CLIENT_SECRET;
-    if (!tenant || !client || !secret) throw new Error("no token for https://ml.azure.com: az login, or set ARM_*");
-    const response = await fetch(`https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`, {
-        method: "POST",
-        body: new URLSearchParams({
-            grant_type: "client_credentials",
-            client_id: client,
-            client_secret: secret,
-            scope: "https://ml.azure.com/.default",
-        }),
-    });
-    if (!response.ok) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
-    return ((await response.json()) as { access_token: string }).access_token;
-}
+/** A data-plane token for online endpoints. */
+const scoringToken = () => accessToken("https://ml.azure.com");
 
 /** The caller's object id, and whether it is a user (delegated token) or a service principal. */
 function whoAmI(token: string): { objectId: string; principalType: "User" | "ServicePrincipal" } {

@@ -52,39 +52,40 @@ export function requireAzure(ctx: Mocha.Context): AzureAccess {
     return access as AzureAccess;
 }
 
-/** An ARM access token: from the Azure CLI, else by client credentials from ARM_* variables. */
-export async function armToken(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/** An access token for `resource`: from the Azure CLI, else by client credentials from ARM_* variables. */
+export async function accessToken(resource: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
     const cli = spawnSync(
         "az",
-        [
-            "account",
-            "get-access-token",
-            "--resource",
-            "https://management.azure.com/",
-            "--query",
-            "accessToken",
-            "-o",
-            "tsv",
-        ],
-        { encoding: "utf8" },
+        ["account", "get-access-token", "--resource", resource, "--query", "accessToken", "-o", "tsv"],
+        {
+            encoding: "utf8",
+        },
     );
     if (cli.status === 0 && cli.stdout.trim()) return cli.stdout.trim();
     const tenant = env.ARM_TENANT_ID ?? env.AZURE_TENANT_ID;
     const client = env.ARM_CLIENT_ID ?? env.AZURE_CLIENT_ID;
     const secret = env.ARM_CLIENT_SECRET ?? env.AZURE_CLIENT_SECRET;
-    if (!tenant || !client || !secret)
-        throw new Error("no ARM token: log in with `az login` or set ARM_TENANT_ID/ARM_CLIENT_ID/ARM_CLIENT_SECRET");
+    if (!tenant || !client || !secret) {
+        throw new Error(
+            `no token for ${resource}: log in with \`az login\` or set ARM_TENANT_ID/ARM_CLIENT_ID/ARM_CLIENT_SECRET`,
+        );
+    }
     const response = await fetch(`https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`, {
         method: "POST",
         body: new URLSearchParams({
             grant_type: "client_credentials",
             client_id: client,
             client_secret: secret,
-            scope: "https://management.azure.com/.default",
+            scope: `${resource.replace(/\/+$/, "")}/.default`,
         }),
     });
     if (!response.ok) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
     return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** An ARM access token (see accessToken). */
+export function armToken(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+    return accessToken("https://management.azure.com/", env);
 }
 
 /** GETs an ARM list (a collection URL with its query, e.g. a `$filter`); returns the items of every page. */

@@ -14,21 +14,10 @@ import { azureLimitSummary } from "../../azure/errors";
 import type { AmlJobResult } from "../../azure/job-monitor";
 import type { JobStatus } from "../../common/events";
 import type { RunOutputs } from "../../common/records";
+import { azureNativePluginRequirement } from "../azureml/section";
 import type { JobResult, RunTarget } from "../types";
 import type { AmlProgramOptions } from "./program";
-import * as fs from "node:fs";
 import { AmlSection, amlSpec, ResolvedAmlSection } from "./spec";
-
-/**
- * The azure-native plugin the run stack's program was written against: the
- * version of the installed `@pulumi/azure-native` SDK, read from its
- * package.json (so this module does not load the SDK).
- */
-export function azureNativePlugin(): { name: string; version: string } {
-    const file = require.resolve("@pulumi/azure-native/package.json");
-    const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { version: string; pulumi?: { version?: string } };
-    return { name: "azure-native", version: pkg.pulumi?.version ?? pkg.version };
-}
 
 export * from "./spec";
 
@@ -95,7 +84,7 @@ export function createAmlTarget(options: AmlTargetOptions = {}): RunTarget<AmlSe
         name: "aml",
         description: "an Azure ML command job on an AmlCompute cluster from 0 nodes, in a platform stack's workspace",
         spec: amlSpec,
-        plugins: () => [azureNativePlugin()],
+        plugins: () => [azureNativePluginRequirement()],
         program: (ctx) => async () => (await import("./program")).amlProgram(ctx, options)(),
         explainError: azureLimitSummary,
 

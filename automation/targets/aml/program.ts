@@ -20,15 +20,13 @@
  * Secrets of the spec are not passed to the job: AML job environment
  * variables are visible to anyone who can read the job.
  */
-import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { CommandJob, ComputeCluster, DEFAULT_DATASTORE, JobDataArgs } from "../../../components/aml";
-import { BlobFiles } from "../../../components/storage/blob-files";
+import { CommandJob, ComputeCluster, JobDataArgs } from "../../../components/aml";
 import { ATTEMPT_ENV, configEnvironment, DataRef, scriptArguments } from "../../spec";
-import { datastoreContainer, LocalUpload, localUploads, outputUri, readWorkspace, runFolder } from "../azureml/stack";
+import { LocalUpload, outputUri, runStackBase } from "../azureml/stack";
 import { TargetContext } from "../types";
-import { ResolvedAmlSection } from "./spec";
+import { AML_CODE_INPUTS, ResolvedAmlSection } from "./spec";
 
 export type AmlContext = TargetContext<ResolvedAmlSection>;
 
@@ -76,21 +74,7 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
     const { spec } = ctx;
     const aml = spec.section;
     return async () => {
-        // Every Azure resource and read of the run stack goes through this provider: the spec's subscription,
-        // never whichever one the credential happens to default to.
-        const provider = new Provider("azure", { subscriptionId: aml.subscriptionId });
-        const inSubscription = { providers: [provider] };
-        const ws = readWorkspace(aml, provider);
-        const datastore = options.datastore ?? DEFAULT_DATASTORE;
-        const store = datastoreContainer(ws, datastore, provider);
-        const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
-        const local = localUploads(ctx);
-        const files = new BlobFiles("inputs", {
-            blobEndpoint: store.blobEndpoint,
-            container: store.container,
-            prefix: `${runFolder(ctx)}inputs`,
-            files: Object.assign({}, ...Object.values(local).map((part) => part.files)),
-        });
+        const { inSubscription, ws, datastore, tags, local, files } = runStackBase(ctx, options.datastore);
         const download = (uri: pulumi.Input<string>, folder: boolean): JobDataArgs => ({
             path: uri,
             type: folder ? "uri_folder" : "uri_file",
@@ -107,8 +91,7 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
         const { inputs, model } = spec.workload;
         const jobInputs: Record<string, JobDataArgs> = {
             ...Object.fromEntries(
-                (["code", "script", "requirements"] as const)
-                    .filter((part) => local[part])
+                AML_CODE_INPUTS.filter((part) => local[part])
                     .map((part) => [part, uploaded(local[part])]),
             ),
             ...(model ? { model: data("model", model) } : {}),

@@ -1,13 +1,22 @@
 /**
  * What the Azure ML targets (`aml`, `spark`) share in their spec sections:
  * where the run stack finds the workspace (a platform base stack, or a
- * workspace named in the spec), and the provider plugin their run stacks
- * need. Light on purpose: the target registry loads it for `customai --help`.
- * The run stacks' shared parts are in stack.ts.
+ * workspace named in the spec), the environment asset a job may name, the
+ * generic fields' rules both job types follow (outputs in a datastore), and
+ * the provider plugin their run stacks need. Light on purpose: the target
+ * registry loads it for `customai --help`. The run stacks' shared parts are
+ * in stack.ts.
  */
 import * as fs from "node:fs";
 import { nameIssues } from "../../../components/common/naming";
-import { isGuid, isNonEmptyString, Validator } from "../../../components/common/validation";
+import {
+    isGuid,
+    isNonEmptyString,
+    isRecord,
+    ValidationIssue,
+    Validator,
+} from "../../../components/common/validation";
+import { SectionInput } from "../../spec";
 
 /** Where a run stack finds its workspace: the fields an Azure ML target's spec section shares. */
 export interface WorkspaceSection {
@@ -17,12 +26,19 @@ export interface WorkspaceSection {
     readonly baseStack?: string;
     /** Conditional. Workspace name; required unless `baseStack` is given. */
     readonly workspaceName?: string;
-    /** Conditional. Resource group of the workspace; required with `workspaceName`. */
+    /** Conditional. Resource group of the workspace; required with `workspaceName` (a base stack exports its own). */
     readonly resourceGroup?: string;
 }
 
+/** The fields of WorkspaceSection, the first known fields of each Azure ML target's section. */
+export const WORKSPACE_FIELDS: readonly string[] = ["subscriptionId", "baseStack", "workspaceName", "resourceGroup"];
+
 /** `organization/project/stack` (Pulumi Cloud) or `project/stack` style references; at least two parts. */
 const STACK_REF_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){1,2}$/;
+/** Where a job's outputs may go: a folder of a datastore. */
+const OUTPUT_URI_PATTERN = /^azureml:\/\/datastores\/[A-Za-z0-9_]+\/paths\/\S*$/;
+/** Environment assets: a registry or workspace reference, or an ARM id. */
+const ENVIRONMENT_PATTERN = /^(azureml:|\/subscriptions\/)\S+$/;
 
 /**
  * Records in `v` every problem with the workspace fields of section `name`
@@ -59,6 +75,57 @@ export function checkWorkspaceFields(v: Validator, name: string, a: Readonly<Rec
             a.baseStack,
         );
     }
+}
+
+/** Records in `v` a problem with the optional `environment` field of section `name`, an environment asset. Pure. */
+export function checkEnvironmentField(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
+    if (a.environment !== undefined) {
+        v.check(
+            `${name}.environment`,
+            typeof a.environment === "string" && ENVIRONMENT_PATTERN.test(a.environment),
+            "an environment asset (azureml://registries/…/environments/…, azureml:<name>:<version>) or an ARM id",
+            a.environment,
+        );
+    }
+}
+
+/** The workload's data fields (each input, then the model) with their full field paths, as written. Pure. */
+export function workloadDataFields(spec: Readonly<Record<string, unknown>>): (readonly [string, unknown])[] {
+    const workload = isRecord(spec.workload) ? spec.workload : {};
+    const inputs = isRecord(workload.inputs) ? workload.inputs : {};
+    return [
+        ...Object.entries(inputs).map(([n, value]) => [`workload.inputs.${n}`, value] as const),
+        ["workload.model", workload.model] as const,
+    ];
+}
+
+/** Records in `v` a problem with the spec's `outputs`: Azure ML jobs write to a datastore folder. Pure. */
+export function checkOutputsField(v: Validator, spec: Readonly<Record<string, unknown>>): void {
+    if (typeof spec.outputs === "string") {
+        v.check(
+            "outputs",
+            OUTPUT_URI_PATTERN.test(spec.outputs),
+            "a datastore folder such as azureml://datastores/workspaceblobstore/paths/scores/ (jobs write to datastores)",
+            spec.outputs,
+        );
+    }
+}
+
+/**
+ * The issues of an Azure ML target's part of the spec: the section must be
+ * an object (then `checkSection` reads its fields), and `checkGeneric`
+ * applies the target's rules to the generic fields either way. Pure.
+ */
+export function azureMlSectionIssues(
+    { name, section, spec }: SectionInput,
+    checkSection: (v: Validator, name: string, a: Record<string, unknown>) => void,
+    checkGeneric: (v: Validator, spec: Readonly<Record<string, unknown>>) => void,
+): ValidationIssue[] {
+    const v = new Validator();
+    const rule = "an object with subscriptionId and baseStack (or workspaceName)";
+    if (v.check(name, isRecord(section), rule, section)) checkSection(v, name, section as Record<string, unknown>);
+    checkGeneric(v, spec);
+    return [...v.issues];
 }
 
 /**

@@ -2,15 +2,16 @@
  * What the run stacks of the Azure ML targets (`aml`, `spark`) share: the
  * workspace they build on (a platform base stack, or a workspace named in the
  * spec), the blob container of its default datastore, the local parts of the
- * workload to upload there, and the run's folders in the datastore. Loaded
- * by the targets' programs only (it loads the azure-native SDK).
+ * workload to upload there, the run's folders in the datastore, and the
+ * first resources of both programs (`runStackBase`). Loaded by the targets'
+ * programs only (it loads the azure-native SDK).
  */
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
-import type { Provider } from "@pulumi/azure-native/provider";
+import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { datastoreUri, DEFAULT_DATASTORE, readPlatformStack } from "../../../components/aml";
-import { folderFiles } from "../../../components/storage/blob-files";
+import { BlobFiles, folderFiles } from "../../../components/storage/blob-files";
 import type { ResolvedRunSpec } from "../../spec";
 import type { WorkspaceSection } from "./section";
 
@@ -117,4 +118,57 @@ export function localUploads(ctx: { readonly spec: Pick<ResolvedRunSpec, "worklo
             parts[name] = ref.folder ? dir(`data/${name}`, ref.path) : file(`data/${name}`, ref.path);
     }
     return parts;
+}
+
+/** What both run stacks build on: see `runStackBase`. */
+export interface RunStackBase {
+    /** The provider of every Azure resource and read of the run stack. */
+    readonly provider: Provider;
+    /** Resource options that put a resource in the spec's subscription. */
+    readonly inSubscription: { readonly providers: Provider[] };
+    readonly ws: Workspace;
+    /** The blob datastore that holds the uploads and, when the spec names none, the outputs. */
+    readonly datastore: string;
+    /** Tags of the run's resources: its series and run id. */
+    readonly tags: Readonly<Record<string, string>>;
+    /** The local parts of the workload by job input name (`localUploads`). */
+    readonly local: Readonly<Record<string, LocalUpload>>;
+    /** Every local part, uploaded under the run's folder (`<run folder>inputs/<blob>`). */
+    readonly files: BlobFiles;
+}
+
+/**
+ * The start of both run stacks' programs: the provider for the spec's
+ * subscription, the workspace, and the upload of the workload's local parts
+ * into the container of `datastore`. Call it inside the program.
+ */
+export function runStackBase(
+    ctx: RunPlace & {
+        readonly runId: string;
+        readonly spec: Pick<ResolvedRunSpec<WorkspaceSection>, "series" | "outputs" | "workload" | "section">;
+    },
+    datastore: string = DEFAULT_DATASTORE,
+): RunStackBase {
+    const { spec } = ctx;
+    // Every Azure resource and read of the run stack goes through this provider: the spec's subscription,
+    // never whichever one the credential happens to default to.
+    const provider = new Provider("azure", { subscriptionId: spec.section.subscriptionId });
+    const ws = readWorkspace(spec.section, provider);
+    const store = datastoreContainer(ws, datastore, provider);
+    const local = localUploads(ctx);
+    const files = new BlobFiles("inputs", {
+        blobEndpoint: store.blobEndpoint,
+        container: store.container,
+        prefix: `${runFolder(ctx)}inputs`,
+        files: Object.assign({}, ...Object.values(local).map((part) => part.files)),
+    });
+    return {
+        provider,
+        inSubscription: { providers: [provider] },
+        ws,
+        datastore,
+        tags: { "customai-series": spec.series, "customai-run": ctx.runId },
+        local,
+        files,
+    };
 }

@@ -21,21 +21,11 @@
  * who can read an Azure ML job can read its environment variables.
  */
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
-import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { datastoreUri, DEFAULT_DATASTORE, SparkDataArgs, SparkJob } from "../../../components/aml";
-import { BlobFiles } from "../../../components/storage/blob-files";
 import { configEnvironment, DataRef, scriptArguments } from "../../spec";
-import {
-    datastoreContainer,
-    LocalUpload,
-    localUploads,
-    outputUri,
-    readWorkspace,
-    runFolder,
-    Workspace,
-} from "../azureml/stack";
+import { LocalUpload, outputUri, runFolder, runStackBase, Workspace } from "../azureml/stack";
 import { TargetContext } from "../types";
 import { ResolvedSparkSection } from "./spec";
 
@@ -98,20 +88,7 @@ export function sparkProgram(ctx: SparkContext, options: SparkProgramOptions = {
     const { spec } = ctx;
     const section = spec.section;
     return async () => {
-        // Every Azure resource and read goes through this provider: the spec's subscription, never the default.
-        const provider = new Provider("azure", { subscriptionId: section.subscriptionId });
-        const inSubscription = { providers: [provider] };
-        const ws = readWorkspace(section, provider);
-        const datastore = options.datastore ?? DEFAULT_DATASTORE;
-        const store = datastoreContainer(ws, datastore, provider);
-        const tags = { "customai-series": spec.series, "customai-run": ctx.runId };
-        const local = localUploads(ctx);
-        const files = new BlobFiles("inputs", {
-            blobEndpoint: store.blobEndpoint,
-            container: store.container,
-            prefix: `${runFolder(ctx)}inputs`,
-            files: Object.assign({}, ...Object.values(local).map((part) => part.files)),
-        });
+        const { provider, inSubscription, ws, datastore, tags, local, files } = runStackBase(ctx, options.datastore);
         // The code folder, or the folder holding the lone script: the code asset the job runs.
         const code = local.code ?? local.script;
         const codeFolder = code.folder ? code.blob : path.posix.dirname(code.blob);

@@ -6,7 +6,8 @@
  *
  * The sizing rules are SparkJob's (components/aml/spark-job-args.ts, pure),
  * reported here under `spark.<field>`; this module adds only what a run spec
- * has and a component does not.
+ * has and a component does not. The workspace fields and the rules it shares
+ * with the `aml` target are in ../azureml/section.ts.
  */
 import {
     DEFAULT_SPARK_CORES,
@@ -20,9 +21,17 @@ import {
     sparkSizingIssues,
 } from "../../../components/aml/spark-job-args";
 import { nameIssues } from "../../../components/common/naming";
-import { isRecord, unknownKeyIssues, ValidationIssue, Validator } from "../../../components/common/validation";
-import { isAssetRef, isUri, SectionInput, SpecSection } from "../../spec";
-import { WorkspaceSection, checkWorkspaceFields } from "../azureml/section";
+import { isRecord, unknownKeyIssues, Validator } from "../../../components/common/validation";
+import { isAssetRef, isUri, SpecSection } from "../../spec";
+import {
+    azureMlSectionIssues,
+    checkEnvironmentField,
+    checkOutputsField,
+    checkWorkspaceFields,
+    WORKSPACE_FIELDS,
+    WorkspaceSection,
+    workloadDataFields,
+} from "../azureml/section";
 
 /** The `spark` section: one Spark job on serverless Spark in a workspace, usually the platform stack's. */
 export interface SparkSection extends WorkspaceSection {
@@ -66,10 +75,7 @@ export type ResolvedSparkSection = SparkSection & {
 };
 
 const FIELDS = [
-    "subscriptionId",
-    "baseStack",
-    "workspaceName",
-    "resourceGroup",
+    ...WORKSPACE_FIELDS,
     "instanceType",
     "runtimeVersion",
     "executors",
@@ -84,10 +90,6 @@ const FIELDS = [
 
 /** Data a Spark job reads: datastore, ADLS Gen2 and blob URIs, in direct mode (see SparkJob). */
 const SPARK_DATA_URI_PATTERN = /^(azureml|abfss|wasbs):\/\/\S+$/;
-/** Where a job's outputs may go: a folder of a datastore. */
-const OUTPUT_URI_PATTERN = /^azureml:\/\/datastores\/[A-Za-z0-9_]+\/paths\/\S*$/;
-/** Environment assets: a registry or workspace reference, or an ARM id. */
-const ENVIRONMENT_PATTERN = /^(azureml:|\/subscriptions\/)\S+$/;
 
 /**
  * The section's sizing as SparkJob reads it. Values are passed as written
@@ -137,25 +139,14 @@ function checkSection(v: Validator, name: string, a: Record<string, unknown>): v
             }
         }
     }
-    if (a.environment !== undefined) {
-        v.check(
-            `${name}.environment`,
-            typeof a.environment === "string" && ENVIRONMENT_PATTERN.test(a.environment),
-            "an environment asset (azureml://registries/…/environments/…, azureml:<name>:<version>) or an ARM id",
-            a.environment,
-        );
-    }
+    checkEnvironmentField(v, name, a);
 }
 
 /** The rules of Spark jobs on the generic fields. */
 function checkGeneric(v: Validator, spec: Readonly<Record<string, unknown>>): void {
     const workload = isRecord(spec.workload) ? spec.workload : {};
-    const inputs = isRecord(workload.inputs) ? workload.inputs : {};
     const code = isRecord(workload.code) ? workload.code : {};
-    for (const [field, value] of [
-        ...Object.entries(inputs).map(([n, value]) => [`workload.inputs.${n}`, value] as const),
-        ["workload.model", workload.model] as const,
-    ]) {
+    for (const [field, value] of workloadDataFields(spec)) {
         if (typeof value !== "string") continue;
         if (isAssetRef(value)) {
             v.check(
@@ -191,25 +182,12 @@ function checkGeneric(v: Validator, spec: Readonly<Record<string, unknown>>): vo
             );
         }
     }
-    if (typeof spec.outputs === "string") {
-        v.check(
-            "outputs",
-            OUTPUT_URI_PATTERN.test(spec.outputs),
-            "a datastore folder such as azureml://datastores/workspaceblobstore/paths/scores/ (jobs write to datastores)",
-            spec.outputs,
-        );
-    }
+    checkOutputsField(v, spec);
 }
 
 export const sparkSpec: SpecSection<SparkSection, ResolvedSparkSection> = {
     required: true,
-    issues({ name, section, spec }: SectionInput): ValidationIssue[] {
-        const v = new Validator();
-        const rule = "an object with subscriptionId and baseStack (or workspaceName)";
-        if (v.check(name, isRecord(section), rule, section)) checkSection(v, name, section as Record<string, unknown>);
-        checkGeneric(v, spec);
-        return [...v.issues];
-    },
+    issues: (input) => azureMlSectionIssues(input, checkSection, checkGeneric),
     resolve({ section }) {
         // Required and checked by `issues` before any resolve.
         const { instanceType, runtimeVersion, ...a } = section!;

@@ -9,27 +9,24 @@ import { ArmClient } from "../../../automation/azure/arm";
 import { BlobFilesState, blobFilesProvider } from "../../../components/storage/blob-files";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
 import { JobStatus } from "../../../automation/common/events";
-import { fileCheck, ResolvedRunSpec, resolveRunSpec, validateRunSpec, WorkloadSpec } from "../../../automation/spec";
-import { specSections, targetRegistry } from "../../../automation/targets";
+import { ResolvedRunSpec, WorkloadSpec } from "../../../automation/spec";
 import { amlRunOutputs, createAmlTarget, ResolvedAmlSection } from "../../../automation/targets/aml";
 import { amlCommand, shellQuote } from "../../../automation/targets/aml/program";
 import { TargetContext } from "../../../automation/targets/types";
 import { MockRecorder, settle, unwrapSecrets, useMocks, valueOf } from "../../harness/mocks";
+import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
+import {
+    BLOB_FILES,
+    DATASTORE_CONTAINER as CONTAINER,
+    mockDatastore,
+    resolvedSpec,
+    targetContext,
+} from "../../harness/run-targets";
 import { FakeCredential, fakeArmPerTest, jobBody, statuses } from "./fake-arm";
 
-const STACK_REF = "pulumi:pulumi:StackReference";
-const BLOB_FILES = "pulumi-nodejs:dynamic/customai-azure:BlobFiles";
 const COMPUTE = "azure-native:machinelearningservices:Compute";
 const JOB = "azure-native:machinelearningservices:Job";
 const BLOB = "https://stbase.blob.core.windows.net/";
-const BASE_OUTPUTS = {
-    resourceGroupName: "rg-ml-prod",
-    workspaceName: "mlw-ml-prod-abc123",
-    location: "westeurope",
-    blobEndpoint: BLOB,
-    storageAccountName: "stbase",
-};
-const SECTIONS = specSections(targetRegistry());
 const STACK = "nightly-churn-20261102t020000z";
 
 let dir: string;
@@ -69,55 +66,25 @@ function spec(
         },
         ...fields,
     };
-    const files = fileCheck(dir);
-    return resolveRunSpec(
-        validateRunSpec(input, SECTIONS, files),
-        SECTIONS,
-        files,
-    ) as ResolvedRunSpec<ResolvedAmlSection>;
+    return resolvedSpec(input, dir);
 }
 
 function context(
     s: ResolvedRunSpec<ResolvedAmlSection>,
     extra: Partial<TargetContext<ResolvedAmlSection>> = {},
 ): TargetContext<ResolvedAmlSection> {
-    return {
-        runId: "run-1",
-        stackName: STACK,
-        attempt: 1,
-        spec: s,
-        workDir: path.join(dir, "work"),
-        localOutputDir: path.join(dir, "out"),
-        signal: new AbortController().signal,
-        onStatus: () => undefined,
-        onJobOutput: () => undefined,
-        ...extra,
-    };
+    return targetContext(s, STACK, dir, extra);
 }
 
-/** The container of the workspace's default datastore (Azure ML names it after the workspace). */
-const CONTAINER = "azureml-blobstore-1b2c3d4e-0000-4000-8000-000000000000";
-
-/** Mocks the base stack, the workspace's default datastore and the upload's provider outputs (URLs per blob). */
+/**
+ * Mocks the base stack, its workspace in West Europe with its default datastore on account stbase, and the
+ * upload's provider outputs; a workspace the spec names directly (mlw-direct) keeps its files on stdirect.
+ */
 function mockBaseStack(recorder: MockRecorder): void {
-    recorder.outputsFor(STACK_REF, () => ({ outputs: BASE_OUTPUTS, secretOutputNames: [] }));
-    recorder.onCall("azure-native:machinelearningservices:getDatastore", (inputs) => ({
-        name: inputs.name,
-        properties: {
-            datastoreType: "AzureBlob",
-            accountName: inputs.workspaceName === "mlw-direct" ? "stdirect" : "stbase",
-            containerName: CONTAINER,
-            endpoint: "core.windows.net",
-            protocol: "https",
-        },
-    }));
-    recorder.outputsFor(BLOB_FILES, (inputs) => {
-        const state = inputs as unknown as BlobFilesState;
-        const urls = Object.fromEntries(
-            Object.keys(state.files).map((n) => [n, `${state.blobEndpoint}${state.container}/${state.prefix}/${n}`]),
-        );
-        return { urls };
-    });
+    withBaseStack({ ...BASE_OUTPUTS, location: "westeurope", blobEndpoint: BLOB, storageAccountName: "stbase" })(
+        recorder,
+    );
+    mockDatastore(recorder, { accountName: (workspace) => (workspace === "mlw-direct" ? "stdirect" : "stbase") });
 }
 
 const UPLOADS = `${BLOB}${CONTAINER}/batch-runs/nightly-churn/${STACK}/inputs`;

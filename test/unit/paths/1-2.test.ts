@@ -1,11 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { ValidationError } from "../../../components/common/validation";
 import { CONFIG_CHECKS, CONFIG_SPEC, DEFAULT_JOB_COMMAND, program } from "../../../programs/1-2/program";
 import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
-import { loadExampleConfig, runProgram } from "../../harness/programs";
+import { configFaults, loadExampleConfig, rejectsConfig, runProgram, unquoted } from "../../harness/programs";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/1-2");
 const COMPUTE = "azure-native:machinelearningservices:Compute";
@@ -152,60 +150,34 @@ describe("programs/1-2 (multi-node training)", () => {
         assert.equal(job.distribution.processCountPerInstance, 4);
     });
 
-    /** The program's whole check on raw config, as `pulumi up` runs it, without the engine. */
-    const check = (raw: Record<string, string>) =>
-        readConfig((k) => raw[k], CONFIG_SPEC, { ...CONFIG_CHECKS, present: Object.keys(raw) });
-    const fieldsOf = (raw: Record<string, string>): string[] => {
-        try {
-            check(raw);
-            return [];
-        } catch (err) {
-            return [...(err as ValidationError).fields];
-        }
-    };
+    const fieldsOf = configFaults(CONFIG_SPEC, CONFIG_CHECKS);
 
     // Rules of the cluster, the job and the platform, reported under the keys that feed them; a job key needs
     // submitJob: true to be read.
     const withJob = { submitJob: "true" };
-    // The value as the message shows it: the given text, or (fifth column) the part of a JSON value at fault.
-    const badInputs: [string, string, RegExp, Record<string, string>?, string?][] = [
-        ["vmSize", "Standard_NC6s_v3", /retired on 2025-09-30/],
-        ["vmSize", "Standard_ND40rs_v2", /current family/],
-        ["vmPriority", "Spot", /one of "Dedicated", "LowPriority"/],
-        ["minNodes", "-1", /0 to 100/],
-        ["maxNodes", "0", /1 to 100/],
-        ["maxNodes", "two", /whole number/],
-        ["idleSecondsBeforeScaleDown", "30", /60 to 86400/],
-        ["submitJob", "yes", /true or false/],
-        ["logRetentionDays", "7", /30 to 730/],
-        ["dataScientistPrincipalIds", '["alice"]', /Entra object id/],
-        ["jobInstanceCount", "0", /1 to 100/, withJob],
-        ["jobProcessCountPerInstance", "200", /1 to 128/, withJob],
-        ["jobInputs", '{"x": {"path": "../up"}}', /no '\.\.'/, withJob, '"../up"'],
-        ["jobTimeoutSeconds", "10", /60 to 2592000/, withJob],
-        ["jobEnvironmentId", "pytorch", /environment asset id/, withJob],
-    ];
-    for (const [key, value, rule, also = {}, shown = value.replace(/[[\]"]/g, "").slice(0, 8)] of badInputs) {
-        const context = Object.keys(also).length > 0 ? " with submitJob" : "";
-        it(`rejects ${key}=${value}${context}, naming the key, the rule and the value`, () => {
-            assert.throws(
-                () => check({ ...also, [key]: value }),
-                (err: unknown) => {
-                    assert.ok(err instanceof ValidationError, String(err));
-                    assert.ok(err.fields.length > 0, "at least one field named");
-                    for (const f of err.fields) {
-                        assert.ok(
-                            f === key || f.startsWith(`${key}[`) || f.startsWith(`${key}.`),
-                            `${f} is not ${key}`,
-                        );
-                    }
-                    assert.match(err.message, rule);
-                    assert.ok(err.message.includes(shown), err.message);
-                    return true;
-                },
-            );
-        });
-    }
+    // The value as the message shows it: its start, or (fifth column) the part of a JSON value at fault.
+    rejectsConfig(
+        CONFIG_SPEC,
+        CONFIG_CHECKS,
+        [
+            ["vmSize", "Standard_NC6s_v3", /retired on 2025-09-30/],
+            ["vmSize", "Standard_ND40rs_v2", /current family/],
+            ["vmPriority", "Spot", /one of "Dedicated", "LowPriority"/],
+            ["minNodes", "-1", /0 to 100/],
+            ["maxNodes", "0", /1 to 100/],
+            ["maxNodes", "two", /whole number/],
+            ["idleSecondsBeforeScaleDown", "30", /60 to 86400/],
+            ["submitJob", "yes", /true or false/],
+            ["logRetentionDays", "7", /30 to 730/],
+            ["dataScientistPrincipalIds", '["alice"]', /Entra object id/],
+            ["jobInstanceCount", "0", /1 to 100/, withJob],
+            ["jobProcessCountPerInstance", "200", /1 to 128/, withJob],
+            ["jobInputs", '{"x": {"path": "../up"}}', /no '\.\.'/, withJob, '"../up"'],
+            ["jobTimeoutSeconds", "10", /60 to 2592000/, withJob],
+            ["jobEnvironmentId", "pytorch", /environment asset id/, withJob],
+        ],
+        { shown: (value) => unquoted(value).slice(0, 8) },
+    );
 
     it("reports the job's rules with the user's key names, all at once", () => {
         assert.deepEqual(

@@ -3,9 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { ValidationError } from "../../../components/common/validation";
 import {
     CONFIG_CHECKS,
     CONFIG_SPEC,
@@ -16,7 +14,9 @@ import {
 } from "../../../programs/2-1/program";
 import { SAMPLE_CODE_DIR, SAMPLE_MODEL } from "../../../programs/shared";
 import { MockRecorder } from "../../harness/mocks";
-import { loadExampleConfig, runProgram } from "../../harness/programs";
+import { withBaseStack } from "../../harness/platform-stack";
+import { configFaults, loadExampleConfig, rejectsConfig, runProgram } from "../../harness/programs";
+import { BLOB_FILES, mockDatastore } from "../../harness/run-targets";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/2-1");
 const ROOT = path.join(__dirname, "../../..");
@@ -24,37 +24,12 @@ const ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint";
 const DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
 const AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
 const TRAFFIC = "pulumi-nodejs:dynamic/customai:EndpointTraffic";
-const BLOB_FILES = "pulumi-nodejs:dynamic/customai-azure:BlobFiles";
 const ROLE = "azure-native:authorization:RoleAssignment";
-const STACK_REF = "pulumi:pulumi:StackReference";
-const SUB = "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-ml-prod/providers";
 const SCORER = "00000000-0000-0000-0000-00000000b0b0";
-const BASE_OUTPUTS = {
-    resourceGroupName: "rg-ml-prod",
-    location: "northeurope",
-    workspaceName: "mlw-ml-prod-abc123",
-    workspaceId: `${SUB}/Microsoft.MachineLearningServices/workspaces/mlw-ml-prod-abc123`,
-    studioUrl: "https://ml.azure.com/?wsid=x",
-    storageAccountName: "stmlprodabc123",
-    storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/stmlprodabc123`,
-    blobEndpoint: "https://stmlprodabc123.blob.core.windows.net/",
-    keyVaultId: `${SUB}/Microsoft.KeyVault/vaults/kv-ml-prod-abc123`,
-    keyVaultUri: "https://kv-ml-prod-abc123.vault.azure.net/",
-    logAnalyticsWorkspaceId: `${SUB}/Microsoft.OperationalInsights/workspaces/log-ml-prod`,
-    appInsightsConnectionString: "InstrumentationKey=base",
-};
 
 /** What Azure ML answers for the default datastore and the endpoint's computed URIs. */
 function azureMl(recorder: MockRecorder): void {
-    recorder.onCall("azure-native:machinelearningservices:getDatastore", () => ({
-        properties: {
-            datastoreType: "AzureBlob",
-            accountName: "stscoredev",
-            containerName: "azureml-blobstore-0000",
-            endpoint: "core.windows.net",
-            protocol: "https",
-        },
-    }));
+    mockDatastore(recorder, { accountName: "stscoredev", container: "azureml-blobstore-0000" });
     recorder.onCall("azure-native:machinelearningservices:listOnlineEndpointKeys", () => ({
         primaryKey: "primary-key-value",
         secondaryKey: "secondary-key-value",
@@ -220,10 +195,7 @@ describe("programs/2-1 (real-time ML scoring)", () => {
             },
             (r) => {
                 azureMl(r);
-                r.outputsFor(STACK_REF, () => ({
-                    outputs: BASE_OUTPUTS,
-                    secretOutputNames: ["appInsightsConnectionString"],
-                }));
+                withBaseStack()(r);
             },
         );
         for (const type of ["azure-native:resources:ResourceGroup", "azure-native:machinelearningservices:Workspace"]) {
@@ -250,14 +222,10 @@ describe("programs/2-1 (real-time ML scoring)", () => {
         assert.match(after[0], /^blue-/);
     });
 
-    /** The program's whole check on raw config, as `pulumi up` runs it, without the engine. */
-    const check = (raw: Record<string, string>) =>
-        readConfig((k) => raw[k], CONFIG_SPEC, { ...CONFIG_CHECKS, present: Object.keys(raw) });
-
     // The value as the message shows it: the given text unless the fifth column names the part at fault.
     const withGreen = { greenDeployment: "true" };
     const withAutoscale = { autoscale: "true" };
-    const badInputs: [string, string, RegExp, Record<string, string>?, string?][] = [
+    rejectsConfig(CONFIG_SPEC, CONFIG_CHECKS, [
         ["authMode", "AMLToken", /one of "AADToken", "Key"/],
         ["instanceType", "Standard_D4s_v5", /managed online endpoints SKU list/],
         ["instanceType", "Standard_NC6s_v3", /retired/],
@@ -273,13 +241,7 @@ describe("programs/2-1 (real-time ML scoring)", () => {
         ["autoscaleMetric", "memory", /one of "cpu", "latency"/, withAutoscale],
         ["autoscaleScaleInBelow", "80", /below scaleOutAbove \(70\)/, withAutoscale],
         ["autoscaleMinInstances", "2", /only used with autoscale: true/],
-        [
-            "greenSettings",
-            '{"instanceTyp": "Standard_F4s_v2"}',
-            /did you mean "instanceType"/,
-            withGreen,
-            '"Standard_F4s_v2"',
-        ],
+        ["greenSettings", '{"instanceTyp": "Standard_F4s_v2"}', /did you mean "instanceType"/, withGreen, '"Standard_F4s_v2"'],
         ["greenSettings", '{"instanceType": "Standard_B2s"}', /SKU list/, withGreen, '"Standard_B2s"'],
         ["modelAssetId", "churn", /azureml:<name>:<version>/],
         ["modelPath", "../models/x.json", /no '\.\.'/],
@@ -299,43 +261,10 @@ describe("programs/2-1 (real-time ML scoring)", () => {
             /only used with grantDeployerUpload: true/,
             { grantDeployerUpload: "false" },
         ],
-    ];
-    for (const [key, value, rule, also = {}, shown = value] of badInputs) {
-        const context = Object.keys(also).length > 0 ? ` with ${Object.keys(also).join(", ")}` : "";
-        it(`rejects ${key}=${value}${context}, naming the key, the rule and the value`, () => {
-            assert.throws(
-                () => check({ ...also, [key]: value }),
-                (err: unknown) => {
-                    assert.ok(err instanceof ValidationError, String(err));
-                    const mine = err.issues.filter(
-                        (i) => i.field === key || i.field.startsWith(`${key}.`) || i.field.startsWith(`${key}[`),
-                    );
-                    assert.ok(mine.length > 0, `no issue names ${key}: ${err.message}`);
-                    assert.deepEqual(
-                        err.fields.filter((f) => !mine.some((i) => i.field === f)),
-                        [],
-                        `only ${key} is at fault: ${err.message}`,
-                    );
-                    assert.ok(
-                        mine.some((i) => rule.test(i.rule)),
-                        `${err.message} does not match ${rule}`,
-                    );
-                    assert.ok(err.message.includes(shown), `${err.message} does not show ${shown}`);
-                    return true;
-                },
-            );
-        });
-    }
+    ]);
 
     it("refuses both model keys at once, and green's keys without greenDeployment", () => {
-        const fieldsOf = (raw: Record<string, string>) => {
-            try {
-                check(raw);
-                return [];
-            } catch (err) {
-                return [...(err as ValidationError).fields];
-            }
-        };
+        const fieldsOf = configFaults(CONFIG_SPEC, CONFIG_CHECKS);
         assert.deepEqual(fieldsOf({ modelAssetId: "azureml:m:1", modelPath: "models/m" }), [
             "modelAssetId",
             "modelPath",

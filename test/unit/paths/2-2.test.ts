@@ -3,17 +3,13 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readSpecFile } from "../../../automation/cli/spec-flags";
-import { fileCheck, ResolvedRunSpec, resolveRunSpec, validateRunSpec } from "../../../automation/spec";
-import { specSections, targetRegistry } from "../../../automation/targets";
 import { createAmlTarget, ResolvedAmlSection } from "../../../automation/targets/aml";
-import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { ValidationError } from "../../../components/common/validation";
 import { CONFIG_CHECKS, CONFIG_SPEC, program } from "../../../programs/2-2/program";
 import { MockRecorder, settle, useMocks } from "../../harness/mocks";
 import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
-import { loadExampleConfig, runProgram } from "../../harness/programs";
+import { loadExampleConfig, rejectsConfig, runProgram } from "../../harness/programs";
+import { BLOB_FILES, mockDatastore, specOfFile, targetContext } from "../../harness/run-targets";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/2-2");
 const SAMPLE_DIR = path.join(__dirname, "../../../automation/sample");
@@ -26,20 +22,9 @@ const CONTAINER = "azureml-blobstore-0000";
 
 /** What Azure ML answers for the default datastore and the endpoint's URI; uploads answer with their URLs. */
 function azureMl(recorder: MockRecorder): void {
-    recorder.onCall("azure-native:machinelearningservices:getDatastore", () => ({
-        properties: {
-            datastoreType: "AzureBlob",
-            accountName: "stbatchdev",
-            containerName: CONTAINER,
-            endpoint: "core.windows.net",
-            protocol: "https",
-        },
-    }));
+    mockDatastore(recorder, { accountName: "stbatchdev", container: CONTAINER });
     recorder.outputsFor(ENDPOINT, (inputs) => ({
         properties: { scoringUri: `https://${inputs.endpointName}.westeurope.inference.ml.azure.com/jobs` },
-    }));
-    recorder.outputsFor("pulumi-nodejs:dynamic/customai-azure:BlobFiles", (inputs) => ({
-        urls: Object.fromEntries(Object.keys(inputs.files as object).map((b) => [b, `https://blob/${b}`])),
     }));
 }
 
@@ -92,7 +77,7 @@ describe("programs/2-2 (batch ML scoring)", () => {
         );
 
         // The sample's code folder and model went to the default datastore's container.
-        const uploads = recorder.ofType("pulumi-nodejs:dynamic/customai-azure:BlobFiles").map((r) => r.inputs);
+        const uploads = recorder.ofType(BLOB_FILES).map((r) => r.inputs);
         assert.ok(uploads.every((u) => u.container === CONTAINER));
         const code = uploads.find((u) => Object.keys(u.files).some((f) => f.endsWith("batch_score.py")));
         assert.ok(code, "the code folder holds batch_score.py");
@@ -160,7 +145,7 @@ describe("programs/2-2 (batch ML scoring)", () => {
             fs.mkdirSync(path.join(dir, "__pycache__"));
             fs.writeFileSync(path.join(dir, "__pycache__", "batch_score.cpython-311.pyc"), "x");
             const { recorder } = await runProgram(program, example, { codeDir: dir }, azureMl);
-            const uploads = recorder.ofType("pulumi-nodejs:dynamic/customai-azure:BlobFiles").map((r) => r.inputs);
+            const uploads = recorder.ofType(BLOB_FILES).map((r) => r.inputs);
             const code = uploads.find((u) => Object.keys(u.files).some((f) => f.endsWith("batch_score.py")));
             assert.deepEqual(Object.keys(code!.files), ["code/batch_score.py"]);
         } finally {
@@ -168,9 +153,7 @@ describe("programs/2-2 (batch ML scoring)", () => {
         }
     });
 
-    const check = (raw: Record<string, string>) =>
-        readConfig((k) => raw[k], CONFIG_SPEC, { ...CONFIG_CHECKS, present: Object.keys(raw) });
-    const badInputs: [string, string, RegExp][] = [
+    rejectsConfig(CONFIG_SPEC, CONFIG_CHECKS, [
         ["miniBatchSize", "0", /1 to 10000/],
         ["maxConcurrencyPerInstance", "100", /1 to 64/],
         ["instanceCount", "3", /at most the cluster's maxNodes \(2\)/],
@@ -185,21 +168,7 @@ describe("programs/2-2 (batch ML scoring)", () => {
         ["modelAssetId", "churn", /azureml:<name>:<version>/],
         ["vmSize", "Standard_NC6", /retired/],
         ["deployerPrincipalType", "Group", /one of "User", "ServicePrincipal"/],
-    ];
-    for (const [key, value, rule] of badInputs) {
-        it(`rejects ${key}=${value}, naming the key, the rule and the value`, () => {
-            assert.throws(
-                () => check({ [key]: value }),
-                (err: unknown) => {
-                    assert.ok(err instanceof ValidationError, String(err));
-                    assert.deepEqual([...new Set(err.fields.map((f) => f.replace(/[[.].*$/, "")))], [key]);
-                    assert.match(err.message, rule);
-                    assert.ok(err.message.includes(value), err.message);
-                    return true;
-                },
-            );
-        });
-    }
+    ]);
 });
 
 describe("the sample's batch scoring script (local python)", () => {
@@ -268,28 +237,12 @@ describe("the sample's batch scoring script (local python)", () => {
 
 describe("programs/2-2 nightly.run.json on the aml target, under mocks of Azure", () => {
     it("is valid and makes a run stack of a CPU cluster and a job scoring the night's folder", async () => {
-        const file = readSpecFile(path.join(PROGRAM_DIR, "nightly.run.json"));
-        const sections = specSections(targetRegistry());
-        const files = fileCheck(file.dir);
-        const spec = resolveRunSpec(
-            validateRunSpec(file.spec, sections, files),
-            sections,
-            files,
-        ) as ResolvedRunSpec<ResolvedAmlSection>;
-        const recorder = await useMocks("customai-runs", "nightly-batch-scoring-20261203t020000z");
+        const spec = specOfFile<ResolvedAmlSection>(path.join(PROGRAM_DIR, "nightly.run.json"));
+        const stack = "nightly-batch-scoring-20261203t020000z";
+        const recorder = await useMocks("customai-runs", stack);
         withBaseStack()(recorder);
         azureMl(recorder);
-        await createAmlTarget().program({
-            runId: "run-1",
-            stackName: "nightly-batch-scoring-20261203t020000z",
-            attempt: 1,
-            spec,
-            workDir: "/tmp/unused",
-            localOutputDir: "/tmp/unused",
-            signal: new AbortController().signal,
-            onStatus: () => undefined,
-            onJobOutput: () => undefined,
-        })();
+        await createAmlTarget().program(targetContext(spec, stack, "/tmp/unused"))();
         await settle(recorder);
         assert.equal(recorder.one(STACK_REF).inputs.name, "organization/customai-2-2/dev");
         const cluster = recorder.one(COMPUTE).inputs.properties.properties;

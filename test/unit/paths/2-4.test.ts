@@ -1,44 +1,25 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { PLATFORM_STACK_OUTPUTS } from "../../../components/aml/platform-stack";
-import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { ValidationError } from "../../../components/common/validation";
 import { CONFIG_CHECKS, CONFIG_SPEC, program, SPARK_COMPUTE_NAME } from "../../../programs/2-4/program";
 import { MockRecorder } from "../../harness/mocks";
-import { loadExampleConfig, runProgram } from "../../harness/programs";
+import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
+import { configFaults, loadExampleConfig, rejectsConfig, runProgram, unquoted } from "../../harness/programs";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/2-4");
-const STACK_REF = "pulumi:pulumi:StackReference";
 const ROLE = "azure-native:authorization:RoleAssignment";
 const SYNAPSE_WS = "azure-native:synapse:Workspace";
 const POOL = "azure-native:synapse:BigDataPool";
 const COMPUTE = "azure-native:machinelearningservices:Compute";
 const RUNNER = "11111111-2222-3333-4444-555555555555";
-const SUB = "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-ml-prod/providers";
-const BASE_OUTPUTS = {
-    resourceGroupName: "rg-ml-prod",
-    location: "northeurope",
-    workspaceName: "mlw-ml-prod-abc123",
-    workspaceId: `${SUB}/Microsoft.MachineLearningServices/workspaces/mlw-ml-prod-abc123`,
-    studioUrl: "https://ml.azure.com/?wsid=x",
-    storageAccountName: "stmlprodabc123",
-    storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/stmlprodabc123`,
-    blobEndpoint: "https://stmlprodabc123.blob.core.windows.net/",
-    keyVaultId: `${SUB}/Microsoft.KeyVault/vaults/kv-ml-prod-abc123`,
-    keyVaultUri: "https://kv-ml-prod-abc123.vault.azure.net/",
-    logAnalyticsWorkspaceId: `${SUB}/Microsoft.OperationalInsights/workspaces/log-ml-prod`,
-    appInsightsConnectionString: "InstrumentationKey=base",
-};
 
 /** What Azure returns for the Synapse workspace's system identity; with a base stack, its outputs too. */
 const mocks = (base?: Record<string, unknown>) => (recorder: MockRecorder) => {
     recorder.outputsFor(SYNAPSE_WS, (inputs) => ({
         identity: { type: "SystemAssigned", principalId: `principal-${String(inputs.workspaceName)}` },
     }));
-    if (base) {
-        recorder.outputsFor(STACK_REF, () => ({ outputs: base, secretOutputNames: ["appInsightsConnectionString"] }));
-    }
+    if (base) withBaseStack(base)(recorder);
 };
 
 describe("programs/2-4 (batch scoring on Spark)", () => {
@@ -153,47 +134,27 @@ describe("programs/2-4 (batch scoring on Spark)", () => {
         assert.deepEqual(secretOutputs, ["appInsightsConnectionString"], "the base stack's secret stays secret");
     });
 
-    /** The program's whole check on raw config, as `pulumi up` runs it, without the engine. */
-    const check = (raw: Record<string, string>) =>
-        readConfig((k) => raw[k], CONFIG_SPEC, { ...CONFIG_CHECKS, present: Object.keys(raw) });
-    const fieldsOf = (raw: Record<string, string>): string[] => {
-        try {
-            check(raw);
-            return [];
-        } catch (err) {
-            return [...(err as ValidationError).fields];
-        }
-    };
+    const fieldsOf = configFaults(CONFIG_SPEC, CONFIG_CHECKS);
 
     const withPool = { synapsePool: "true" };
-    const badInputs: [string, string, RegExp, Record<string, string>?][] = [
-        ["poolMinNodes", "2", /3 to 200 \(Synapse autoscale needs at least 3 nodes\)/, withPool],
-        ["poolMaxNodes", "201", /from minNodes \(3\) to 200/, withPool],
-        ["poolAutoPauseMinutes", "1", /5 to 10080 minutes/, withPool],
-        ["poolAutoPauseMinutes", "20000", /5 to 10080 minutes/, withPool],
-        ["poolNodeSize", "Tiny", /one of Small, Medium, Large/, withPool],
-        ["poolSparkVersion", "3.4", /out of support since 2026-03-31/, withPool],
-        ["poolMaxNodes", "10", /only used with synapsePool: true/],
-        ["sparkRunnerPrincipalIds", '["not-a-guid"]', /Entra object ids \(GUIDs\)/],
-        ["synapsePool", "yes", /true or false/],
-        ["logRetentionDays", "7", /30 to 730/],
-        ["registry", "false", /only used when the stack creates its own platform/, { platformStack: "org/p/prod" }],
-    ];
-    for (const [key, value, rule, also = {}] of badInputs) {
-        const context = Object.keys(also).length > 0 ? ` with ${Object.keys(also).join(", ")}` : "";
-        it(`rejects ${key}=${value}${context}, naming the key, the rule and the value`, () => {
-            assert.throws(
-                () => check({ ...also, [key]: value }),
-                (err: unknown) => {
-                    assert.ok(err instanceof ValidationError, String(err));
-                    assert.deepEqual(err.fields, [key]);
-                    assert.match(err.message, rule);
-                    assert.ok(err.message.includes(value.replace(/[[\]"]/g, "")), err.message);
-                    return true;
-                },
-            );
-        });
-    }
+    rejectsConfig(
+        CONFIG_SPEC,
+        CONFIG_CHECKS,
+        [
+            ["poolMinNodes", "2", /3 to 200 \(Synapse autoscale needs at least 3 nodes\)/, withPool],
+            ["poolMaxNodes", "201", /from minNodes \(3\) to 200/, withPool],
+            ["poolAutoPauseMinutes", "1", /5 to 10080 minutes/, withPool],
+            ["poolAutoPauseMinutes", "20000", /5 to 10080 minutes/, withPool],
+            ["poolNodeSize", "Tiny", /one of Small, Medium, Large/, withPool],
+            ["poolSparkVersion", "3.4", /out of support since 2026-03-31/, withPool],
+            ["poolMaxNodes", "10", /only used with synapsePool: true/],
+            ["sparkRunnerPrincipalIds", '["not-a-guid"]', /Entra object ids \(GUIDs\)/],
+            ["synapsePool", "yes", /true or false/],
+            ["logRetentionDays", "7", /30 to 730/],
+            ["registry", "false", /only used when the stack creates its own platform/, { platformStack: "org/p/prod" }],
+        ],
+        { wholeKey: true, shown: unquoted },
+    );
 
     it("reports the pool's rules with the user's key names, all at once", () => {
         assert.deepEqual(

@@ -2,17 +2,14 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { ArmClient } from "../../../automation/azure/arm";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
-import { readSpecFile } from "../../../automation/cli/spec-flags";
-import { fileCheck, ResolvedRunSpec, resolveRunSpec, validateRunSpec } from "../../../automation/spec";
-import { specSections, targetRegistry } from "../../../automation/targets";
 import { createAmlTarget, ResolvedAmlSection } from "../../../automation/targets/aml";
-import { readConfig } from "../../../components/common/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { ValidationError } from "../../../components/common/validation";
 import { CONFIG_CHECKS, CONFIG_SPEC, program } from "../../../programs/2-6/program";
 import { settle, useMocks } from "../../harness/mocks";
 import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
-import { loadExampleConfig, runProgram } from "../../harness/programs";
+import { configCheck, loadExampleConfig, rejectsConfig, runProgram, unquoted } from "../../harness/programs";
+import { mockDatastore, specOfFile, targetContext } from "../../harness/run-targets";
 import { FakeCredential, fakeArmPerTest, statuses } from "../automation/fake-arm";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/2-6");
@@ -80,35 +77,25 @@ describe("programs/2-6 (batch deep-learning scoring on Spot GPUs)", () => {
         assert.equal(outputs.workspaceName, BASE_OUTPUTS.workspaceName);
     });
 
-    const check = (raw: Record<string, string>) =>
-        readConfig((k) => raw[k], CONFIG_SPEC, { ...CONFIG_CHECKS, present: Object.keys(raw) });
+    const check = configCheck(CONFIG_SPEC, CONFIG_CHECKS);
 
-    const badInputs: [string, string, RegExp][] = [
-        ["vmSize", "Standard_D4s_v5", /a GPU size of a current family .*CPU batch scoring is path 2-2/],
-        ["vmSize", "Standard_NC6s_v3", /retired on 2025-09-30; use/],
-        ["vmSize", "NC4", /an Azure VM size name/],
-        ["vmPriority", "Spot", /one of "Dedicated", "LowPriority"/],
-        ["minNodes", "3", /at most maxNodes \(2\)/],
-        ["maxNodes", "0", /1 to 100/],
-        ["idleSecondsBeforeScaleDown", "30", /60 to 86400/],
-        ["workload", "DL_Score", /lowercase/],
-        ["logRetentionDays", "7", /30 to 730/],
-        ["runnerPrincipalIds", '["nightly-runner"]', /Entra object id/],
-    ];
-    for (const [key, value, rule] of badInputs) {
-        it(`rejects ${key}=${value}, naming the key, the rule and the value`, () => {
-            assert.throws(
-                () => check({ [key]: value }),
-                (err: unknown) => {
-                    assert.ok(err instanceof ValidationError, String(err));
-                    assert.deepEqual([...new Set(err.fields.map((f) => f.replace(/[[.].*$/, "")))], [key]);
-                    assert.match(err.message, rule);
-                    assert.ok(err.message.includes(value.replace(/[[\]"]/g, "")), err.message);
-                    return true;
-                },
-            );
-        });
-    }
+    rejectsConfig(
+        CONFIG_SPEC,
+        CONFIG_CHECKS,
+        [
+            ["vmSize", "Standard_D4s_v5", /a GPU size of a current family .*CPU batch scoring is path 2-2/],
+            ["vmSize", "Standard_NC6s_v3", /retired on 2025-09-30; use/],
+            ["vmSize", "NC4", /an Azure VM size name/],
+            ["vmPriority", "Spot", /one of "Dedicated", "LowPriority"/],
+            ["minNodes", "3", /at most maxNodes \(2\)/],
+            ["maxNodes", "0", /1 to 100/],
+            ["idleSecondsBeforeScaleDown", "30", /60 to 86400/],
+            ["workload", "DL_Score", /lowercase/],
+            ["logRetentionDays", "7", /30 to 730/],
+            ["runnerPrincipalIds", '["nightly-runner"]', /Entra object id/],
+        ],
+        { shown: unquoted },
+    );
 
     it("refuses platform settings when a platform stack owns them", () => {
         assert.throws(
@@ -119,25 +106,9 @@ describe("programs/2-6 (batch deep-learning scoring on Spot GPUs)", () => {
 });
 
 describe("programs/2-6 nightly.run.json on the aml target, under mocks of Azure", () => {
-    const file = readSpecFile(path.join(PROGRAM_DIR, "nightly.run.json"));
-    const sections = specSections(targetRegistry());
-    const files = fileCheck(file.dir);
-    const spec = resolveRunSpec(
-        validateRunSpec(file.spec, sections, files),
-        sections,
-        files,
-    ) as ResolvedRunSpec<ResolvedAmlSection>;
-    const context = (attempt: number) => ({
-        runId: "run-1",
-        stackName: "nightly-dl-scoring-20261203t020000z",
-        attempt,
-        spec,
-        workDir: "/tmp/unused",
-        localOutputDir: "/tmp/unused",
-        signal: new AbortController().signal,
-        onStatus: () => undefined,
-        onJobOutput: () => undefined,
-    });
+    const spec = specOfFile<ResolvedAmlSection>(path.join(PROGRAM_DIR, "nightly.run.json"));
+    const STACK = "nightly-dl-scoring-20261203t020000z";
+    const context = (attempt: number) => targetContext(spec, STACK, "/tmp/unused", { attempt });
 
     it("is a valid spec: Spot T4 nodes, two resubmissions, the CUDA environment", () => {
         assert.equal(spec.target, "aml");
@@ -149,14 +120,9 @@ describe("programs/2-6 nightly.run.json on the aml target, under mocks of Azure"
     });
 
     it("makes a run stack of a Spot GPU cluster and a job that reads the input folder and knows its submission", async () => {
-        const recorder = await useMocks("customai-runs", "nightly-dl-scoring-20261203t020000z");
+        const recorder = await useMocks("customai-runs", STACK);
         withBaseStack()(recorder);
-        recorder.onCall("azure-native:machinelearningservices:getDatastore", () => ({
-            properties: { datastoreType: "AzureBlob", accountName: "stmlprodabc123", containerName: "blobstore" },
-        }));
-        recorder.outputsFor("pulumi-nodejs:dynamic/customai-azure:BlobFiles", (inputs) => ({
-            urls: Object.fromEntries(Object.keys(inputs.files as object).map((blob) => [blob, `https://blob/${blob}`])),
-        }));
+        mockDatastore(recorder, { accountName: BASE_OUTPUTS.storageAccountName });
         await createAmlTarget().program(context(2))();
         await settle(recorder);
         assert.equal(recorder.one(STACK_REF).inputs.name, "organization/customai-2-6/dev");
