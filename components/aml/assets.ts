@@ -174,6 +174,53 @@ export function grantContainerUpload(
     );
 }
 
+/** What every asset version is registered with besides its own properties. */
+interface AssetVersionArgs extends AssetWorkspace {
+    readonly assetName?: string;
+    readonly description?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Uploads an asset version's files (blob name → local path) into `upload`'s
+ * container under `<ASSET_FOLDER>/<kind>/<asset name>/<version>`, as the
+ * child `<name>-upload` of `parent`; returns the upload and that prefix.
+ */
+function uploadAssetFiles(
+    parent: pulumi.ComponentResource,
+    name: string,
+    upload: UploadTarget,
+    where: { readonly kind: "code" | "models"; readonly assetName: string; readonly version: string },
+    files: Readonly<Record<string, string>>,
+    opts: pulumi.ComponentResourceOptions | undefined,
+): { readonly files: BlobFiles; readonly prefix: string } {
+    const prefix = `${ASSET_FOLDER}/${where.kind}/${where.assetName}/${where.version}`;
+    const blobs = new BlobFiles(
+        `${name}-upload`,
+        { blobEndpoint: upload.blobEndpoint, container: upload.container, prefix, files },
+        // A component's dependsOn does not reach its children: the upload waits for it itself (a grant, say).
+        { parent, dependsOn: opts?.dependsOn },
+    );
+    return { files: blobs, prefix };
+}
+
+/** The arguments of an asset version: where, its name and version, and `properties` with description and tags. */
+function assetVersionArgs<P extends object>(args: AssetVersionArgs, version: string, properties: P) {
+    return {
+        resourceGroupName: args.resourceGroupName,
+        workspaceName: args.workspaceName,
+        // Validated: required wherever a version is registered.
+        name: args.assetName!,
+        version,
+        properties: { ...properties, description: args.description, tags: withManagedBy(args.tags) },
+    };
+}
+
+/** Versions cannot change: any change is a new version (its name is in the id). */
+function assetVersionOptions(parent: pulumi.ComponentResource): pulumi.CustomResourceOptions {
+    return { parent, replaceOnChanges: ["properties"] };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Code
 
@@ -221,34 +268,15 @@ export class CodeAsset extends pulumi.ComponentResource {
         const dir = nodePath.resolve(args.dir);
         this.version = contentVersion(folderContent(dir));
         const folder = "code";
-        const prefix = `${ASSET_FOLDER}/code/${args.assetName}/${this.version}`;
-        this.files = new BlobFiles(
-            `${name}-upload`,
-            {
-                blobEndpoint: args.upload.blobEndpoint,
-                container: args.upload.container,
-                prefix,
-                files: folderFiles(dir, folder),
-            },
-            // A component's dependsOn does not reach its children: the upload waits for it itself (a grant, say).
-            { parent: this, dependsOn: opts?.dependsOn },
-        );
+        const where = { kind: "code" as const, assetName: args.assetName, version: this.version };
+        ({ files: this.files } = uploadAssetFiles(this, name, args.upload, where, folderFiles(dir, folder), opts));
         this.codeVersion = new machinelearningservices.CodeVersion(
             `${name}-version`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                workspaceName: args.workspaceName,
-                name: args.assetName,
-                version: this.version,
-                properties: {
-                    // A blob folder URL, the form Azure ML stores for uploaded code.
-                    codeUri: this.files.folderUrl(folder),
-                    description: args.description,
-                    tags: withManagedBy(args.tags),
-                },
-            },
-            // Versions cannot change: any change is a new version (its name is in the id).
-            { parent: this, replaceOnChanges: ["properties"] },
+            assetVersionArgs(args, this.version, {
+                // A blob folder URL, the form Azure ML stores for uploaded code.
+                codeUri: this.files.folderUrl(folder),
+            }),
+            assetVersionOptions(this),
         );
         this.codeId = this.codeVersion.id;
         this.registerOutputs({ codeId: this.codeId });
@@ -369,18 +397,10 @@ export class ModelAsset extends pulumi.ComponentResource {
             const isDir = fs.statSync(full).isDirectory();
             this.version = contentVersion(isDir ? folderContent(full) : [fs.readFileSync(full)]);
             const base = nodePath.basename(full);
-            const prefix = `${ASSET_FOLDER}/models/${args.assetName}/${this.version}`;
-            this.files = new BlobFiles(
-                `${name}-upload`,
-                {
-                    blobEndpoint: upload.blobEndpoint,
-                    container: upload.container,
-                    prefix,
-                    files: isDir ? folderFiles(full, base) : { [base]: full },
-                },
-                // A component's dependsOn does not reach its children: the upload waits for it itself (a grant, say).
-                { parent: this, dependsOn: opts?.dependsOn },
-            );
+            const where = { kind: "models" as const, assetName: args.assetName!, version: this.version };
+            const files = isDir ? folderFiles(full, base) : { [base]: full };
+            const { files: uploaded, prefix } = uploadAssetFiles(this, name, upload, where, files, opts);
+            this.files = uploaded;
             // The datastore URI once the upload is done (the blobs' URLs resolve after it).
             modelUri = pulumi
                 .all([upload.workspaceId, this.files.urls])
@@ -393,19 +413,8 @@ export class ModelAsset extends pulumi.ComponentResource {
         }
         this.modelVersion = new machinelearningservices.ModelVersion(
             `${name}-version`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                workspaceName: args.workspaceName,
-                name: args.assetName!,
-                version: this.version,
-                properties: {
-                    modelType: "custom_model",
-                    modelUri,
-                    description: args.description,
-                    tags: withManagedBy(args.tags),
-                },
-            },
-            { parent: this, replaceOnChanges: ["properties"] },
+            assetVersionArgs(args, this.version, { modelType: "custom_model", modelUri }),
+            assetVersionOptions(this),
         );
         this.modelId = this.modelVersion.id;
         this.registerOutputs({ modelId: this.modelId });
@@ -507,20 +516,8 @@ export class EnvironmentAsset extends pulumi.ComponentResource {
         this.version = contentVersion([args.source.image!, conda]);
         this.environmentVersion = new machinelearningservices.EnvironmentVersion(
             `${name}-version`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                workspaceName: args.workspaceName,
-                name: args.assetName!,
-                version: this.version,
-                properties: {
-                    image: args.source.image,
-                    condaFile: conda,
-                    osType: "Linux",
-                    description: args.description,
-                    tags: withManagedBy(args.tags),
-                },
-            },
-            { parent: this, replaceOnChanges: ["properties"] },
+            assetVersionArgs(args, this.version, { image: args.source.image, condaFile: conda, osType: "Linux" }),
+            assetVersionOptions(this),
         );
         this.environmentId = this.environmentVersion.id;
         this.registerOutputs({ environmentId: this.environmentId });

@@ -26,7 +26,7 @@ import { isoSeconds } from "./compute-cluster";
 import { checkDataName, checkDataReferences, checkExperimentName } from "./job-args";
 import { commonJobProperties, jobData, settingsHash, submitJob } from "./job-resource";
 
-// Where they were first defined, for the callers that import them from here.
+// Shared with SparkJob and kept free of the Pulumi SDK in job-args.ts; exported here, where callers find them.
 export { DEFAULT_DATASTORE, datastoreUri } from "./job-args";
 
 export const DEFAULT_INSTANCE_COUNT = 2;
@@ -241,33 +241,31 @@ export class CommandJob extends pulumi.ComponentResource {
         const r = validateCommandJobArgs(args);
 
         // The service's own fill-ins never become a diff; a changed setting is a new name (see above).
-        ({ job: this.job, jobName: this.jobName, status: this.status } = submitJob(
-            this,
-            name,
-            jobSettingsHash(args),
-            args,
-            {
-                jobType: "Command",
-                ...commonJobProperties(name, r, args),
-                command: args.command,
-                codeId: args.codeId,
-                computeId: args.computeId,
-                distribution:
-                    r.distribution === "PyTorch"
-                        ? {
-                              distributionType: "PyTorch",
-                              processCountPerInstance: r.processCountPerInstance,
-                          }
-                        : undefined,
-                resources: { instanceCount: r.instanceCount },
-                inputs: jobData("inputs", args.inputs, (d) => d.mode ?? DATA_MODES.inputs[0]),
-                outputs: jobData("outputs", args.outputs, (d) => d.mode ?? DATA_MODES.outputs[0]),
-                limits: {
-                    jobLimitsType: "Command",
-                    timeout: isoSeconds(r.timeoutSeconds),
-                },
+        ({
+            job: this.job,
+            jobName: this.jobName,
+            status: this.status,
+        } = submitJob(this, name, jobSettingsHash(args), args, {
+            jobType: "Command",
+            ...commonJobProperties(name, r, args),
+            command: args.command,
+            codeId: args.codeId,
+            computeId: args.computeId,
+            distribution:
+                r.distribution === "PyTorch"
+                    ? {
+                          distributionType: "PyTorch",
+                          processCountPerInstance: r.processCountPerInstance,
+                      }
+                    : undefined,
+            resources: { instanceCount: r.instanceCount },
+            inputs: jobData("inputs", args.inputs, (d) => d.mode ?? DATA_MODES.inputs[0]),
+            outputs: jobData("outputs", args.outputs, (d) => d.mode ?? DATA_MODES.outputs[0]),
+            limits: {
+                jobLimitsType: "Command",
+                timeout: isoSeconds(r.timeoutSeconds),
             },
-        ));
+        }));
         this.registerOutputs({ jobName: this.jobName, status: this.status });
     }
 }

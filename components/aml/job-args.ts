@@ -30,7 +30,10 @@ export function checkDataReferences(
     v: Validator,
     field: string,
     text: string,
-    declared: { readonly inputs: Readonly<Record<string, unknown>>; readonly outputs: Readonly<Record<string, unknown>> },
+    declared: {
+        readonly inputs: Readonly<Record<string, unknown>>;
+        readonly outputs: Readonly<Record<string, unknown>>;
+    },
 ): void {
     for (const [, kind, ref] of text.matchAll(REFERENCE)) {
         const names = kind === "inputs" ? declared.inputs : declared.outputs;

@@ -324,7 +324,8 @@ export function validateSparkJobArgs(args: SparkJobSettings): ResolvedSparkJobAr
             a,
         );
     }
-    for (const a of argList.filter((x) => typeof x === "string")) checkDataReferences(v, "args", a, { inputs, outputs });
+    for (const a of argList.filter((x) => typeof x === "string"))
+        checkDataReferences(v, "args", a, { inputs, outputs });
     checkExperimentName(v, args.experimentName);
     v.check(
         "identity",

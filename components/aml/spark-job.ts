@@ -53,27 +53,25 @@ export class SparkJob extends pulumi.ComponentResource {
         super("customai:aml:SparkJob", name, {}, opts);
         const r = validateSparkJobArgs(args);
         // Jobs cannot change; a changed setting is a new name (see the module comment).
-        ({ job: this.job, jobName: this.jobName, status: this.status } = submitJob(
-            this,
-            name,
-            sparkJobSettingsHash(args),
-            args,
-            {
-                jobType: "Spark",
-                ...commonJobProperties(name, r, args),
-                codeId: args.codeId,
-                entry: { sparkJobEntryType: "SparkJobPythonEntry", file: args.entryFile },
-                args: (args.args ?? []).join(" ") || undefined,
-                conf: sparkConf(r, args.conf),
-                computeId: args.computeId,
-                resources: r.serverless
-                    ? { instanceType: r.serverless.instanceType, runtimeVersion: r.serverless.runtimeVersion }
-                    : undefined,
-                // Spark reads and writes its data itself: every input and output is passed as its URI.
-                inputs: jobData("inputs", args.inputs, () => "Direct"),
-                outputs: jobData("outputs", args.outputs, () => "Direct"),
-            },
-        ));
+        ({
+            job: this.job,
+            jobName: this.jobName,
+            status: this.status,
+        } = submitJob(this, name, sparkJobSettingsHash(args), args, {
+            jobType: "Spark",
+            ...commonJobProperties(name, r, args),
+            codeId: args.codeId,
+            entry: { sparkJobEntryType: "SparkJobPythonEntry", file: args.entryFile },
+            args: (args.args ?? []).join(" ") || undefined,
+            conf: sparkConf(r, args.conf),
+            computeId: args.computeId,
+            resources: r.serverless
+                ? { instanceType: r.serverless.instanceType, runtimeVersion: r.serverless.runtimeVersion }
+                : undefined,
+            // Spark reads and writes its data itself: every input and output is passed as its URI.
+            inputs: jobData("inputs", args.inputs, () => "Direct"),
+            outputs: jobData("outputs", args.outputs, () => "Direct"),
+        }));
         this.registerOutputs({ jobName: this.jobName, status: this.status });
     }
 }

@@ -18,6 +18,7 @@ import { ValidationError } from "../../components/common";
 import { PATHS } from "../../programs/catalog";
 import { isSecretInput } from "../harness/mocks";
 import { ExampleConfig, runProgram } from "../harness/programs";
+import { mockDatastore } from "../harness/run-targets";
 
 const ROOT = path.join(__dirname, "../..");
 const PULUMI = path.join(PULUMI_DIR, "bin", "pulumi");
@@ -76,6 +77,7 @@ function newcomer(id: string): Newcomer {
 const USER_STEPS: Readonly<Record<string, (n: Newcomer) => void>> = {
     platform: () => undefined,
     "1-2": () => undefined,
+    "2-1": () => undefined,
     "2-2": () => undefined,
     "2-4": () => undefined,
     "2-6": () => undefined,
@@ -104,7 +106,8 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
                 const config = n.config();
                 assert.equal(config.values[`${config.project}:environment`], "dev", "Pulumi.yaml's default arrives");
                 const { program } = await entry.load!();
-                const run = await runProgram(program, config);
+                // What Azure answers the programs' reads (the default datastore, where code and models go).
+                const run = await runProgram(program, config, {}, (r) => mockDatastore(r));
                 assert.ok(run.recorder.resources.length > 0, "the program declared resources");
             } finally {
                 n.cleanup();

@@ -87,7 +87,10 @@ export async function runProgram(
 export type RawConfig = Record<string, string>;
 
 /** The program's whole check on raw config, as `pulumi up` runs it, without the engine. */
-export function configCheck<S extends ConfigSpec>(spec: S, checks: ConfigChecks<S>): (raw: RawConfig) => ConfigValues<S> {
+export function configCheck<S extends ConfigSpec>(
+    spec: S,
+    checks: ConfigChecks<S>,
+): (raw: RawConfig) => ConfigValues<S> {
     return (raw) => readConfig((k) => raw[k], spec, { ...checks, present: Object.keys(raw) });
 }
 

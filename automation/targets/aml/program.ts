@@ -91,8 +91,7 @@ export function amlProgram(ctx: AmlContext, options: AmlProgramOptions = {}): pu
         const { inputs, model } = spec.workload;
         const jobInputs: Record<string, JobDataArgs> = {
             ...Object.fromEntries(
-                AML_CODE_INPUTS.filter((part) => local[part])
-                    .map((part) => [part, uploaded(local[part])]),
+                AML_CODE_INPUTS.filter((part) => local[part]).map((part) => [part, uploaded(local[part])]),
             ),
             ...(model ? { model: data("model", model) } : {}),
             ...Object.fromEntries(Object.entries(inputs).map(([name, ref]) => [name, data(name, ref)])),

@@ -7,18 +7,10 @@
  */
 import { DEFAULT_SCORING_ENVIRONMENT } from "../../../components/aml/environments";
 import { vmSizeIssues } from "../../../components/common/vm-sizes";
-import { isIntInRange, isRecord, unknownKeyIssues, Validator } from "../../../components/common/validation";
+import { isIntInRange, isRecord, Validator } from "../../../components/common/validation";
 import { MAX_RESUBMISSIONS } from "../../common/limits";
 import { isUri, SpecSection } from "../../spec";
-import {
-    azureMlSectionIssues,
-    checkEnvironmentField,
-    checkOutputsField,
-    checkWorkspaceFields,
-    WORKSPACE_FIELDS,
-    WorkspaceSection,
-    workloadDataFields,
-} from "../azureml/section";
+import { azureMlSectionIssues, WORKSPACE_FIELDS, WorkspaceSection, workloadDataFields } from "../azureml/section";
 
 /** AmlCompute node priority; `LowPriority` nodes are Spot (evictable, variable price). */
 export type AmlPriority = "Dedicated" | "LowPriority";
@@ -61,18 +53,10 @@ export interface AmlSection extends WorkspaceSection {
 export type ResolvedAmlSection = AmlSection &
     Required<Pick<AmlSection, "vmSize" | "maxNodes" | "priority" | "environment" | "maxResubmissions">>;
 
-const FIELDS = [
-    ...WORKSPACE_FIELDS,
-    "vmSize",
-    "maxNodes",
-    "priority",
-    "environment",
-    "maxResubmissions",
-];
+const FIELDS = [...WORKSPACE_FIELDS, "vmSize", "maxNodes", "priority", "environment", "maxResubmissions"];
 
-function checkSection(v: Validator, name: string, a: Record<string, unknown>): void {
-    v.merge(unknownKeyIssues(a, FIELDS, `${name}.`));
-    checkWorkspaceFields(v, name, a);
+/** The section's own fields (see azureMlSectionIssues for the shared ones). */
+function checkSection(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
     if (a.vmSize !== undefined) {
         // The cluster's own size table: retired GPU families are refused here, before any stack exists.
         if (
@@ -110,7 +94,6 @@ function checkSection(v: Validator, name: string, a: Record<string, unknown>): v
             a.maxResubmissions,
         );
     }
-    checkEnvironmentField(v, name, a);
 }
 
 /** Job inputs the run stack uses for the workload's code (see `localUploads` in ../azureml/stack.ts). */
@@ -138,12 +121,11 @@ function checkGeneric(v: Validator, spec: Readonly<Record<string, unknown>>): vo
             );
         }
     }
-    checkOutputsField(v, spec);
 }
 
 export const amlSpec: SpecSection<AmlSection, ResolvedAmlSection> = {
     required: true,
-    issues: (input) => azureMlSectionIssues(input, checkSection, checkGeneric),
+    issues: (input) => azureMlSectionIssues(input, { fields: FIELDS, checkSection, checkGeneric }),
     resolve({ section }) {
         // Required and checked by `issues` before any resolve.
         const a = section!;

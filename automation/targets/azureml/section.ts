@@ -1,11 +1,12 @@
 /**
  * What the Azure ML targets (`aml`, `spark`) share in their spec sections:
  * where the run stack finds the workspace (a platform base stack, or a
- * workspace named in the spec), the environment asset a job may name, the
- * generic fields' rules both job types follow (outputs in a datastore), and
- * the provider plugin their run stacks need. Light on purpose: the target
- * registry loads it for `customai --help`. The run stacks' shared parts are
- * in stack.ts.
+ * workspace named in the spec), the checks every such section goes through
+ * (known fields, the workspace, an environment asset) and the generic-field
+ * rule both job types follow (outputs in a datastore), so a target's spec.ts
+ * holds only its own rules; and the provider plugin their run stacks need.
+ * Light on purpose: the target registry loads it for `customai --help`. The
+ * run stacks' shared parts are in stack.ts.
  */
 import * as fs from "node:fs";
 import { nameIssues } from "../../../components/common/naming";
@@ -13,6 +14,7 @@ import {
     isGuid,
     isNonEmptyString,
     isRecord,
+    unknownKeyIssues,
     ValidationIssue,
     Validator,
 } from "../../../components/common/validation";
@@ -45,7 +47,7 @@ const ENVIRONMENT_PATTERN = /^(azureml:|\/subscriptions\/)\S+$/;
  * (the subscription, then a base stack or a workspace with its group), each
  * under its full field path. Pure.
  */
-export function checkWorkspaceFields(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
+function checkWorkspaceFields(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
     v.check(`${name}.subscriptionId`, isGuid(a.subscriptionId), "a GUID", a.subscriptionId);
     const hasWorkspace = a.workspaceName !== undefined;
     const hasBase = a.baseStack !== undefined;
@@ -78,7 +80,7 @@ export function checkWorkspaceFields(v: Validator, name: string, a: Readonly<Rec
 }
 
 /** Records in `v` a problem with the optional `environment` field of section `name`, an environment asset. Pure. */
-export function checkEnvironmentField(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
+function checkEnvironmentField(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
     if (a.environment !== undefined) {
         v.check(
             `${name}.environment`,
@@ -100,7 +102,7 @@ export function workloadDataFields(spec: Readonly<Record<string, unknown>>): (re
 }
 
 /** Records in `v` a problem with the spec's `outputs`: Azure ML jobs write to a datastore folder. Pure. */
-export function checkOutputsField(v: Validator, spec: Readonly<Record<string, unknown>>): void {
+function checkOutputsField(v: Validator, spec: Readonly<Record<string, unknown>>): void {
     if (typeof spec.outputs === "string") {
         v.check(
             "outputs",
@@ -111,20 +113,37 @@ export function checkOutputsField(v: Validator, spec: Readonly<Record<string, un
     }
 }
 
+/** A target's own rules for its section and the generic fields, for `azureMlSectionIssues`. */
+export interface AzureMlSectionRules {
+    /** Every field of the section, the workspace fields (WORKSPACE_FIELDS) and `environment` included. */
+    readonly fields: readonly string[];
+    /** Records the problems with the section's own fields (after the workspace fields, before `environment`). */
+    readonly checkSection: (v: Validator, name: string, a: Readonly<Record<string, unknown>>) => void;
+    /** Records the problems with the generic fields this target restricts (before `outputs`). */
+    readonly checkGeneric: (v: Validator, spec: Readonly<Record<string, unknown>>) => void;
+}
+
 /**
  * The issues of an Azure ML target's part of the spec: the section must be
- * an object (then `checkSection` reads its fields), and `checkGeneric`
- * applies the target's rules to the generic fields either way. Pure.
+ * an object with known fields, the workspace fields, the target's own and
+ * `environment`; then the generic fields, by the target's rules and
+ * `outputs` in a datastore. Pure.
  */
 export function azureMlSectionIssues(
     { name, section, spec }: SectionInput,
-    checkSection: (v: Validator, name: string, a: Record<string, unknown>) => void,
-    checkGeneric: (v: Validator, spec: Readonly<Record<string, unknown>>) => void,
+    rules: AzureMlSectionRules,
 ): ValidationIssue[] {
     const v = new Validator();
     const rule = "an object with subscriptionId and baseStack (or workspaceName)";
-    if (v.check(name, isRecord(section), rule, section)) checkSection(v, name, section as Record<string, unknown>);
-    checkGeneric(v, spec);
+    if (v.check(name, isRecord(section), rule, section)) {
+        const a = section as Readonly<Record<string, unknown>>;
+        v.merge(unknownKeyIssues(a, rules.fields, `${name}.`));
+        checkWorkspaceFields(v, name, a);
+        rules.checkSection(v, name, a);
+        checkEnvironmentField(v, name, a);
+    }
+    rules.checkGeneric(v, spec);
+    checkOutputsField(v, spec);
     return [...v.issues];
 }
 

@@ -21,17 +21,9 @@ import {
     sparkSizingIssues,
 } from "../../../components/aml/spark-job-args";
 import { nameIssues } from "../../../components/common/naming";
-import { isRecord, unknownKeyIssues, Validator } from "../../../components/common/validation";
+import { isRecord, Validator } from "../../../components/common/validation";
 import { isAssetRef, isUri, SpecSection } from "../../spec";
-import {
-    azureMlSectionIssues,
-    checkEnvironmentField,
-    checkOutputsField,
-    checkWorkspaceFields,
-    WORKSPACE_FIELDS,
-    WorkspaceSection,
-    workloadDataFields,
-} from "../azureml/section";
+import { azureMlSectionIssues, WORKSPACE_FIELDS, WorkspaceSection, workloadDataFields } from "../azureml/section";
 
 /** The `spark` section: one Spark job on serverless Spark in a workspace, usually the platform stack's. */
 export interface SparkSection extends WorkspaceSection {
@@ -115,9 +107,8 @@ export function sparkJobSizing(a: Readonly<Record<string, unknown>>): SparkSizin
     };
 }
 
-function checkSection(v: Validator, name: string, a: Record<string, unknown>): void {
-    v.merge(unknownKeyIssues(a, FIELDS, `${name}.`));
-    checkWorkspaceFields(v, name, a);
+/** The section's own fields (see azureMlSectionIssues for the shared ones). */
+function checkSection(v: Validator, name: string, a: Readonly<Record<string, unknown>>): void {
     // SparkJob names its serverless fields `serverless.<field>`; the section has them at the top.
     for (const issue of sparkSizingIssues(sparkJobSizing(a))) {
         v.merge([{ ...issue, field: issue.field.replace(/^serverless\./, "") }], name);
@@ -139,7 +130,6 @@ function checkSection(v: Validator, name: string, a: Record<string, unknown>): v
             }
         }
     }
-    checkEnvironmentField(v, name, a);
 }
 
 /** The rules of Spark jobs on the generic fields. */
@@ -182,12 +172,11 @@ function checkGeneric(v: Validator, spec: Readonly<Record<string, unknown>>): vo
             );
         }
     }
-    checkOutputsField(v, spec);
 }
 
 export const sparkSpec: SpecSection<SparkSection, ResolvedSparkSection> = {
     required: true,
-    issues: (input) => azureMlSectionIssues(input, checkSection, checkGeneric),
+    issues: (input) => azureMlSectionIssues(input, { fields: FIELDS, checkSection, checkGeneric }),
     resolve({ section }) {
         // Required and checked by `issues` before any resolve.
         const { instanceType, runtimeVersion, ...a } = section!;

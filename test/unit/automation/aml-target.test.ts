@@ -5,7 +5,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ValidationError } from "../../../components/common/validation";
 import { validateCommandJobArgs } from "../../../components/aml/command-job";
-import { ArmClient } from "../../../automation/azure/arm";
 import { BlobFilesState, blobFilesProvider } from "../../../components/storage/blob-files";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
 import { JobStatus } from "../../../automation/common/events";
@@ -22,7 +21,7 @@ import {
     resolvedSpec,
     targetContext,
 } from "../../harness/run-targets";
-import { FakeCredential, fakeArmPerTest, jobBody, statuses } from "./fake-arm";
+import { fakeArmPerTest, jobBody, statuses, watchOn } from "./fake-arm";
 
 const COMPUTE = "azure-native:machinelearningservices:Compute";
 const JOB = "azure-native:machinelearningservices:Job";
@@ -321,10 +320,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
             ),
         );
         const seen: string[] = [];
-        const target = createAmlTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 10,
-        });
+        const target = createAmlTarget(watchOn(fake, 10));
         const ctx = context(spec(), { onStatus: (s: JobStatus) => seen.push(s) });
         const stack = { jobId: { value: JOB_ID, secret: false }, outputUri: { value: OUT, secret: false } };
         const result = await target.wait(ctx, stack);
@@ -347,10 +343,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
                 : { status: 200, body: jobBody(canceled ? "Canceled" : "Running") };
         });
         const seen: string[] = [];
-        const target = createAmlTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 20,
-        });
+        const target = createAmlTarget(watchOn(fake, 20));
         const ctx = context(spec({ timeoutMinutes: 0.005 }), { onStatus: (s: JobStatus) => seen.push(s) });
         const result = await target.wait(ctx, { jobId: { value: JOB_ID, secret: false } });
         assert.equal(result.status, "timed-out");
@@ -367,10 +360,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
 
     it("asks for a resubmission when the job's nodes were preempted, within the spec's limit", async () => {
         const fake = await serve(statuses(["Running", "Failed"], (s) => (s === "Failed" ? PREEMPTED : {})));
-        const target = createAmlTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 10,
-        });
+        const target = createAmlTarget(watchOn(fake, 10));
         const stack = { jobId: { value: JOB_ID, secret: false } };
         const first = await target.wait(context(spec({}, { priority: "LowPriority" }), { attempt: 1 }), stack);
         assert.equal(first.status, "failed");
@@ -393,10 +383,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
 
     it("does not resubmit a job that failed for any other reason", async () => {
         const fake = await serve(statuses(["Failed"], () => ({ statusMessage: "UserError: exit code 2" })));
-        const target = createAmlTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 10,
-        });
+        const target = createAmlTarget(watchOn(fake, 10));
         const result = await target.wait(context(spec({}, { priority: "LowPriority" })), {
             jobId: { value: JOB_ID, secret: false },
         });
@@ -414,10 +401,7 @@ describe("aml target wait and collect against a fake ARM server", () => {
             if (canceled) return { status: 200, body: jobBody("Canceled") };
             return { status: 200, body: jobBody(polls > 3 ? "Failed" : "Running", polls > 3 ? PREEMPTED : {}) };
         });
-        const target = createAmlTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 50,
-        });
+        const target = createAmlTarget(watchOn(fake, 50));
         const s = spec({ timeoutMinutes: 0.01 }, { priority: "LowPriority" });
         const stack = { jobId: { value: JOB_ID, secret: false } };
         const first = await target.wait(context(s, { attempt: 1 }), stack);

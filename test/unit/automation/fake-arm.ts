@@ -6,6 +6,7 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { ArmClient } from "../../../automation/azure/arm";
 
 export interface FakeRequest {
     readonly method: string;
@@ -108,6 +109,14 @@ export class FakeCredential implements TokenCredential {
         this.calls++;
         return { token: this.token, expiresOnTimestamp: Date.now() + 3600_000 };
     }
+}
+
+/** How a target watches jobs on `fake`: an ARM client with a fake credential, polling every `pollMs`. */
+export function watchOn(fake: FakeArm, pollMs: number): { arm: ArmClient; pollSchedule: () => number } {
+    return {
+        arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
+        pollSchedule: () => pollMs,
+    };
 }
 
 /** A job resource body as ARM returns it. */

@@ -7,8 +7,6 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileCheck, resolveRunSpec, validateRunSpec } from "../../../automation/spec";
-import { specSections, targetRegistry } from "../../../automation/targets";
 import {
     DRIVER_PID_ENV,
     installArgs,
@@ -18,9 +16,7 @@ import {
     ResolvedLocalSection,
     runDescription,
 } from "../../../automation/targets/local";
-import { TargetContext } from "../../../automation/targets/types";
-
-const SECTIONS = specSections(targetRegistry());
+import { resolvedSpec, targetContext } from "../../harness/run-targets";
 
 describe("local target (pure)", () => {
     let dir: string;
@@ -37,19 +33,10 @@ describe("local target (pure)", () => {
 
     function context(workload: Record<string, unknown>, extra: Record<string, unknown> = {}) {
         const input = { series: "s", target: "local", timeoutMinutes: 1, workload, ...extra };
-        const files = fileCheck(dir);
-        const spec = resolveRunSpec(validateRunSpec(input, SECTIONS, files), SECTIONS, files);
-        return {
+        return targetContext(resolvedSpec<ResolvedLocalSection>(input, dir), "s-20261202T000000000Z", dir, {
             runId: "r",
-            stackName: "s-20261202T000000000Z",
-            attempt: 1,
-            spec,
-            workDir: path.join(dir, "work"),
             localOutputDir: path.join(dir, "runs-out"),
-            signal: new AbortController().signal,
-            onStatus: () => undefined,
-            onJobOutput: () => undefined,
-        } as TargetContext<ResolvedLocalSection>;
+        });
     }
 
     it("calls the script with the model, each named input, the output folder, then the user's arguments", () => {

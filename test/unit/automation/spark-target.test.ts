@@ -8,17 +8,24 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ArmClient } from "../../../automation/azure/arm";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
 import { JobStatus } from "../../../automation/common/events";
-import { fileCheck, ResolvedRunSpec, resolveRunSpec, runSpecIssues, validateRunSpec } from "../../../automation/spec";
-import { BUILT_IN_TARGETS, specSections, targetRegistry } from "../../../automation/targets";
+import { fileCheck, ResolvedRunSpec, runSpecIssues } from "../../../automation/spec";
+import { BUILT_IN_TARGETS } from "../../../automation/targets";
 import { createSparkTarget, ResolvedSparkSection, sparkRunOutputs } from "../../../automation/targets/spark";
 import { entryFile, sparkArguments } from "../../../automation/targets/spark/program";
 import { TargetContext } from "../../../automation/targets/types";
-import { BlobFilesState } from "../../../components/storage/blob-files";
 import { MockRecorder, settle, unwrapSecrets, useMocks, valueOf } from "../../harness/mocks";
-import { FakeCredential, fakeArmPerTest, statuses } from "./fake-arm";
+import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
+import {
+    BLOB_FILES,
+    DATASTORE_CONTAINER as CONTAINER,
+    mockDatastore,
+    resolvedSpec,
+    SECTIONS,
+    targetContext,
+} from "../../harness/run-targets";
+import { fakeArmPerTest, statuses, watchOn } from "./fake-arm";
 
 const ROOT = path.join(__dirname, "../../..");
 const EXAMPLE_DIR = path.join(ROOT, "programs/2-4");
@@ -26,14 +33,10 @@ const EXAMPLE = JSON.parse(fs.readFileSync(path.join(EXAMPLE_DIR, "nightly.run.j
     string,
     unknown
 >;
-const SECTIONS = specSections(targetRegistry());
 const STACK = "nightly-spark-20261102t020000z";
-const STACK_REF = "pulumi:pulumi:StackReference";
-const BLOB_FILES = "pulumi-nodejs:dynamic/customai-azure:BlobFiles";
 const JOB = "azure-native:machinelearningservices:Job";
 const CODE = "azure-native:machinelearningservices:CodeVersion";
-const BLOB = "https://stbase.blob.core.windows.net/";
-const CONTAINER = "azureml-blobstore-1b2c3d4e-0000-4000-8000-000000000000";
+const BLOB = BASE_OUTPUTS.blobEndpoint;
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
 let dir: string;
@@ -62,30 +65,14 @@ function issuesOf(input: Record<string, unknown>, cwd: string = EXAMPLE_DIR) {
 }
 
 function resolved(input: Record<string, unknown>, cwd: string = EXAMPLE_DIR): ResolvedRunSpec<ResolvedSparkSection> {
-    const files = fileCheck(cwd);
-    return resolveRunSpec(
-        validateRunSpec(input, SECTIONS, files),
-        SECTIONS,
-        files,
-    ) as ResolvedRunSpec<ResolvedSparkSection>;
+    return resolvedSpec(input, cwd);
 }
 
 function context(
     s: ResolvedRunSpec<ResolvedSparkSection>,
     extra: Partial<TargetContext<ResolvedSparkSection>> = {},
 ): TargetContext<ResolvedSparkSection> {
-    return {
-        runId: "run-1",
-        stackName: STACK,
-        attempt: 1,
-        spec: s,
-        workDir: path.join(dir, "work"),
-        localOutputDir: path.join(dir, "out"),
-        signal: new AbortController().signal,
-        onStatus: () => undefined,
-        onJobOutput: () => undefined,
-        ...extra,
-    };
+    return targetContext(s, STACK, dir, extra);
 }
 
 describe("spark target: registry and spec section", () => {
@@ -269,44 +256,10 @@ describe("spark target: registry and spec section", () => {
     });
 });
 
-/** Mocks the base stack, the workspace's default datastore and the upload's provider outputs. */
+/** Mocks the platform base stack, its default datastore on the platform's account and the uploads' URLs. */
 function mockBaseStack(recorder: MockRecorder): void {
-    recorder.outputsFor(STACK_REF, () => ({
-        outputs: {
-            resourceGroupName: "rg-spark-dev",
-            workspaceName: "mlw-spark-dev-abc123",
-            location: "westeurope",
-            workspaceId:
-                "/subscriptions/s/resourceGroups/rg-spark-dev/providers/Microsoft.MachineLearningServices/workspaces/mlw-spark-dev-abc123",
-            studioUrl: "https://ml.azure.com/?wsid=x",
-            storageAccountName: "stbase",
-            storageAccountId:
-                "/subscriptions/s/resourceGroups/rg-spark-dev/providers/Microsoft.Storage/storageAccounts/stbase",
-            blobEndpoint: BLOB,
-            keyVaultId: "kv-id",
-            keyVaultUri: "https://kv.vault.azure.net/",
-            logAnalyticsWorkspaceId: "log-id",
-            appInsightsConnectionString: "InstrumentationKey=x",
-        },
-        secretOutputNames: ["appInsightsConnectionString"],
-    }));
-    recorder.onCall("azure-native:machinelearningservices:getDatastore", (inputs) => ({
-        name: inputs.name,
-        properties: {
-            datastoreType: "AzureBlob",
-            accountName: "stbase",
-            containerName: CONTAINER,
-            endpoint: "core.windows.net",
-            protocol: "https",
-        },
-    }));
-    recorder.outputsFor(BLOB_FILES, (inputs) => {
-        const state = inputs as unknown as BlobFilesState;
-        const urls = Object.fromEntries(
-            Object.keys(state.files).map((n) => [n, `${state.blobEndpoint}${state.container}/${state.prefix}/${n}`]),
-        );
-        return { urls };
-    });
+    withBaseStack()(recorder);
+    mockDatastore(recorder, { accountName: BASE_OUTPUTS.storageAccountName });
 }
 
 describe("spark target program under mocks", () => {
@@ -459,7 +412,7 @@ describe("spark target program under mocks", () => {
         );
         assert.equal(
             props.computeId,
-            `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-spark-dev/providers/Microsoft.MachineLearningServices/workspaces/mlw-spark-dev-abc123/computes/synapse-spark`,
+            `/subscriptions/${SUBSCRIPTION}/resourceGroups/${BASE_OUTPUTS.resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/${BASE_OUTPUTS.workspaceName}/computes/synapse-spark`,
         );
         assert.equal(props.resources, undefined, "an attached pool has no serverless resources");
         assert.equal(props.conf["spark.executor.instances"], "3");
@@ -493,10 +446,7 @@ describe("spark target wait and collect against a fake ARM server", () => {
             ),
         );
         const seen: string[] = [];
-        const target = createSparkTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 10,
-        });
+        const target = createSparkTarget(watchOn(fake, 10));
         const ctx = context(resolved(EXAMPLE), { onStatus: (s: JobStatus) => seen.push(s) });
         const stack = { jobId: { value: JOB_ID, secret: false }, outputUri: { value: OUT, secret: false } };
         assert.deepEqual(await target.wait(ctx, stack), { status: "succeeded", detail: undefined });
@@ -520,10 +470,7 @@ describe("spark target wait and collect against a fake ARM server", () => {
                       body: { id: JOB_ID, properties: { jobType: "Spark", status: canceled ? "Canceled" : "Running" } },
                   };
         });
-        const target = createSparkTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 20,
-        });
+        const target = createSparkTarget(watchOn(fake, 20));
         const result = await target.wait(context(resolved({ ...EXAMPLE, timeoutMinutes: 0.005 })), {
             jobId: { value: JOB_ID, secret: false },
         });

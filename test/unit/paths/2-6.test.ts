@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { ArmClient } from "../../../automation/azure/arm";
 import { amlJobResourceId } from "../../../automation/azure/job-monitor";
 import { createAmlTarget, ResolvedAmlSection } from "../../../automation/targets/aml";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
@@ -10,7 +9,7 @@ import { settle, useMocks } from "../../harness/mocks";
 import { BASE_OUTPUTS, STACK_REF, withBaseStack } from "../../harness/platform-stack";
 import { configCheck, loadExampleConfig, rejectsConfig, runProgram, unquoted } from "../../harness/programs";
 import { mockDatastore, specOfFile, targetContext } from "../../harness/run-targets";
-import { FakeCredential, fakeArmPerTest, statuses } from "../automation/fake-arm";
+import { fakeArmPerTest, statuses, watchOn } from "../automation/fake-arm";
 
 const PROGRAM_DIR = path.join(__dirname, "../../../programs/2-6");
 const COMPUTE = "azure-native:machinelearningservices:Compute";
@@ -148,10 +147,7 @@ describe("programs/2-6 nightly.run.json on the aml target, under mocks of Azure"
             ),
         );
         const jobId = { jobId: { value: amlJobResourceId("s", "rg", "ws", "job1"), secret: false } };
-        const target = createAmlTarget({
-            arm: new ArmClient({ endpoint: fake.endpoint, credential: new FakeCredential() }),
-            pollSchedule: () => 5,
-        });
+        const target = createAmlTarget(watchOn(fake, 5));
         const first = await target.wait(context(1), jobId);
         assert.match(first.resubmit ?? "", /resubmitted \(1 of at most 2 resubmissions\)/);
         const third = await target.wait(context(3), jobId);
