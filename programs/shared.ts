@@ -350,6 +350,16 @@ export const SAMPLE_MODEL = path.join(__dirname, "..", "automation", "sample", "
 /** The sample's Python code: the scorers of the batch job, the batch deployment and the online deployment. */
 export const SAMPLE_CODE_DIR = path.join(__dirname, "..", "automation", "sample");
 
+/**
+ * The files of the sample folder a deployment of `scoringScript` needs: the
+ * script and `score.py`, which it imports. The folder holds more (the
+ * generator, docs, the model); uploading only these keeps the code version,
+ * and the deployment, unchanged when those change.
+ */
+export function sampleCodeFiles(scoringScript: string): string[] {
+    return [...new Set(["score.py", scoringScript])];
+}
+
 /** What a path's assets default to: its scoring script, environment and the model's name. */
 export interface AssetDefaults {
     /** The scoring script in the code folder, and what it defines. */
@@ -427,6 +437,13 @@ export function assetConfigSpec(defaults: AssetDefaults) {
 /** The values of `assetConfigSpec()` once read. */
 export type AssetConfig = ConfigValues<ReturnType<typeof assetConfigSpec>>;
 
+/** The code folder: the user's `codeDir` whole, or the sample's files the scoring script needs. Pure. */
+function codeFolder(c: AssetConfig): { dir: string; files?: string[] } {
+    return c.codeDir !== undefined
+        ? { dir: c.codeDir }
+        : { dir: SAMPLE_CODE_DIR, files: sampleCodeFiles(c.scoringScript) };
+}
+
 /** Where the model comes from: an asset, a storage path, or the sample file. Pure. */
 export function modelSource(c: Pick<AssetConfig, "modelAssetId" | "modelPath">): ModelSource {
     if (c.modelAssetId !== undefined) return { assetId: c.modelAssetId };
@@ -465,11 +482,20 @@ export function assetIssues(c: AssetConfig, tags: Record<string, string>): Valid
         v.merge(modelAssetIssues({ assetName: c.modelName, source: modelSource(c), tags }), "model");
     }
     // The code asset's name is the program's, not a key's.
-    const code = codeAssetIssues({ assetName: "code", dir: c.codeDir ?? SAMPLE_CODE_DIR, tags });
+    const code = codeAssetIssues({ assetName: "code", ...codeFolder(c), tags });
     v.merge(
-        code.filter((i) => i.field !== "assetName"),
+        code.filter((i) => i.field !== "assetName" && !i.field.startsWith("files")),
         "code",
     );
+    // Only the sample's files are listed: one missing is a scoring script the sample does not have.
+    if (code.some((i) => i.field.startsWith("files"))) {
+        v.check(
+            "scoringScript",
+            false,
+            "a script of the sample folder (automation/sample), unless codeDir names your own folder",
+            c.scoringScript,
+        );
+    }
     v.merge(environmentAssetIssues({ assetName: "env", source: environmentSource(c), tags }), "environment");
     return [...v.issues];
 }
@@ -519,7 +545,7 @@ export function createAssets(
         uploadReady: afterGrant.dependsOn,
         code: new CodeAsset(
             `${name}-code`,
-            { ...ws, assetName: `code-${name}`, dir: c.codeDir ?? SAMPLE_CODE_DIR, upload, tags },
+            { ...ws, assetName: `code-${name}`, ...codeFolder(c), upload, tags },
             afterGrant,
         ),
         model: new ModelAsset(

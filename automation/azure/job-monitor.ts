@@ -140,17 +140,15 @@ export interface AmlJobResult {
 }
 
 /**
- * Whether a job's error says its nodes were preempted. Azure ML ends a job
- * on `LowPriority` nodes that lose them with
+ * Whether a failed job's error is Azure ML's own for preempted nodes. Azure
+ * ML fails a job on `LowPriority` nodes that lose them with
  * `PreemptionError: Nodes of this job got pre-empted` rather than restarting
- * it (MicrosoftDocs/azure-docs#66288, Azure/MachineLearningNotebooks#1242),
- * and cancels a job whose whole cluster was preempted
- * (https://learn.microsoft.com/azure/machine-learning/how-to-use-low-priority-batch,
- * "Limitations"). Only the service's words count: a job canceled by a person
- * is not resubmitted. Pure.
+ * it (MicrosoftDocs/azure-docs#66288, Azure/MachineLearningNotebooks#1242).
+ * Only that error counts, not any mention of preemption: a script's own
+ * message is not the service's. Pure.
  */
 export function preemptionSaid(error: AmlJobError | undefined): boolean {
-    return error !== undefined && /pre-?empt/i.test(`${error.code ?? ""} ${error.message}`);
+    return error !== undefined && /\bPreemptionError\b/.test(`${error.code ?? ""} ${error.message}`);
 }
 
 /** The parts of the job resource read here. */
@@ -280,7 +278,8 @@ function finish(jobId: string, job: JobResource, amlStatus: string, stop?: StopR
     const studioUrl = job.properties?.services?.Studio?.endpoint ?? undefined;
     const error = errorOf(job);
     // A job the driver canceled was not preempted, whatever its message.
-    const base = { amlStatus, outputs, studioUrl, jobResourceId: jobId, preempted: !stop && preemptionSaid(error) };
+    const preempted = amlStatus === "Failed" && !stop && preemptionSaid(error);
+    const base = { amlStatus, outputs, studioUrl, jobResourceId: jobId, preempted };
     const said = error ? `: ${error.code ? `${error.code}: ` : ""}${error.message}` : "";
     if (amlStatus === "Completed") return { ...base, status: "succeeded", preempted: false };
     if (amlStatus === "Failed") {

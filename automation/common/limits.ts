@@ -7,6 +7,9 @@
  */
 export const MAX_RESUBMISSIONS = 5;
 
+/** A job is not submitted again with less of the spec's timeout left than this: it could not finish. */
+export const MIN_RESUBMIT_WAIT_MS = 60_000;
+
 /** Longest job timeout: a nightly run that needs more than a day is a different design. */
 export const MAX_TIMEOUT_MINUTES = 24 * 60;
 

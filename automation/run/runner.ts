@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { JobStatus, RunListener } from "../common/events";
 import { removeRunDirs, RunPaths, runPaths } from "../common/paths";
-import { MAX_RESUBMISSIONS } from "../common/limits";
+import { MAX_RESUBMISSIONS, MIN_RESUBMIT_WAIT_MS } from "../common/limits";
 import { appendRecord, redact, Resubmission, RunOutputs, RunRecord, RunStatus } from "../common/records";
 import { RetryPolicy, withRetry } from "../common/retry";
 import { fileCheck, resolveRunSpec, ResolvedRunSpec, validateRunSpec } from "../spec";
@@ -87,11 +87,16 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
     const stackName = runStackName(spec.series, startedAt);
     const signal = options.signal ?? new AbortController().signal;
     let attempt = 1;
+    let waitDeadline: number | undefined;
     const ctx: TargetContext = {
         runId,
         stackName,
         get attempt() {
             return attempt;
+        },
+        // Set when the first wait starts; all submissions share it.
+        get waitDeadline() {
+            return waitDeadline ?? Date.now() + spec.timeoutMinutes * 60_000;
         },
         spec,
         workDir: path.join(paths.workRoot, stackName),
@@ -152,17 +157,25 @@ export async function runBatch(input: RunSpec, options: RunnerOptions = {}): Pro
         await state.phase("configure", () => configureStack(stack, spec), signal);
         // Each submission is an `up` (the program puts ctx.attempt into the job) and a wait.
         for (;;) {
+            // A stack whose `up` did not finish needs unlocking before its destroy, resubmission or not.
+            state.upCompleted = false;
             upOutputs = await state.phase(
                 "up",
                 () => withRetry(() => upStack(state, stack, signal), state.retryOptions("up", options.retry, signal)),
                 signal,
             );
             if (signal.aborted) throw new RunAbortedError("up");
+            waitDeadline ??= Date.now() + spec.timeoutMinutes * 60_000;
             const job = await state.phase("wait", () => target.wait(ctx, upOutputs!), signal);
             if (signal.aborted) throw new RunAbortedError("wait");
             if (job.status === "succeeded") break;
             if (job.resubmit === undefined || attempt > MAX_RESUBMISSIONS) {
                 throw new JobFailedError(job.status, job.detail);
+            }
+            const left = waitDeadline - Date.now();
+            if (left < MIN_RESUBMIT_WAIT_MS) {
+                const why = `not submitted again: ${Math.max(0, Math.round(left / 1000))} s of the spec's timeout left`;
+                throw new JobFailedError(job.status, `${job.detail ?? job.resubmit}; ${why}`);
             }
             const reason = redact(job.resubmit, state.secrets);
             resubmissions.push({ attempt, reason, at: new Date().toISOString() });

@@ -20,6 +20,12 @@ export interface TargetContext<Section = unknown> {
      * settings, so the next `up` submits a new job.
      */
     readonly attempt: number;
+    /**
+     * Milliseconds since the epoch when waiting for the job ends: the first
+     * wait's start plus the spec's timeout. Every submission's wait shares
+     * it, so resubmissions never stretch a run past its timeout.
+     */
+    readonly waitDeadline: number;
     readonly spec: ResolvedRunSpec<Section>;
     /** A directory of this run on this machine (created by the program, removed with the stack). */
     readonly workDir: string;

@@ -83,9 +83,9 @@ export function contentVersion(parts: readonly (string | Buffer)[]): string {
     return shortSuffix(hash.digest("hex"), VERSION_HASH_LENGTH);
 }
 
-/** The contents of every file under `dir`, with their relative paths, for `contentVersion`. */
-export function folderContent(dir: string): string[] {
-    return uploadedFilesUnder(dir).flatMap((name) => [
+/** The contents of every file under `dir` (or only of `only`), with their relative paths, for `contentVersion`. */
+export function folderContent(dir: string, only?: readonly string[]): string[] {
+    return (only ?? uploadedFilesUnder(dir)).flatMap((name) => [
         name,
         fs.readFileSync(nodePath.join(dir, name)).toString("base64"),
     ]);
@@ -229,6 +229,12 @@ export interface CodeAssetArgs extends AssetWorkspace {
     readonly assetName: string;
     /** Required. Local folder to upload: the scoring script and whatever it imports. */
     readonly dir: string;
+    /**
+     * Optional. Only these files of `dir` (paths relative to it, '/'-separated), when the folder holds more
+     * than the code needs: every other file's change would otherwise make a new version and redeploy.
+     * @default - every file under `dir` but compiled Python
+     */
+    readonly files?: readonly string[];
     /** Required. Where the folder is uploaded (`datastoreContainer`). */
     readonly upload: UploadTarget;
     /** Optional. Description shown in the studio. @default - none */
@@ -237,7 +243,7 @@ export interface CodeAssetArgs extends AssetWorkspace {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
-export type CodeAssetSettings = Pick<CodeAssetArgs, "assetName" | "dir" | "tags">;
+export type CodeAssetSettings = Pick<CodeAssetArgs, "assetName" | "dir" | "files" | "tags">;
 
 /** Problems with a code asset's settings. Pure apart from reading the folder. */
 export function codeAssetIssues(args: CodeAssetSettings): ValidationIssue[] {
@@ -245,7 +251,19 @@ export function codeAssetIssues(args: CodeAssetSettings): ValidationIssue[] {
     v.merge(assetNameIssues(args.assetName, "assetName"));
     const isDir = typeof args.dir === "string" && fs.existsSync(args.dir) && fs.statSync(args.dir).isDirectory();
     if (v.check("dir", isDir, "an existing local folder", args.dir)) {
-        v.check("dir", folderContent(args.dir).length > 0, "a folder with at least one file", args.dir);
+        if (args.files === undefined) {
+            v.check("dir", folderContent(args.dir).length > 0, "a folder with at least one file", args.dir);
+        } else {
+            v.check("files", args.files.length > 0, "at least one file", args.files);
+            args.files.forEach((f, i) =>
+                v.check(
+                    `files[${i}]`,
+                    !f.split("/").includes("..") && fs.existsSync(nodePath.join(args.dir, f)),
+                    `a file in ${args.dir}, without '..'`,
+                    f,
+                ),
+            );
+        }
     }
     v.merge(componentTagIssues(args.tags));
     return [...v.issues];
@@ -266,10 +284,17 @@ export class CodeAsset extends pulumi.ComponentResource {
         v.merge(codeAssetIssues(args));
         v.throwIfAny();
         const dir = nodePath.resolve(args.dir);
-        this.version = contentVersion(folderContent(dir));
+        this.version = contentVersion(folderContent(dir, args.files));
         const folder = "code";
         const where = { kind: "code" as const, assetName: args.assetName, version: this.version };
-        ({ files: this.files } = uploadAssetFiles(this, name, args.upload, where, folderFiles(dir, folder), opts));
+        ({ files: this.files } = uploadAssetFiles(
+            this,
+            name,
+            args.upload,
+            where,
+            folderFiles(dir, folder, args.files),
+            opts,
+        ));
         this.codeVersion = new machinelearningservices.CodeVersion(
             `${name}-version`,
             assetVersionArgs(args, this.version, {

@@ -53,12 +53,12 @@ export function blobUrl(blobEndpoint: string, container: string, prefix: string,
 }
 
 /**
- * The files under a local folder as blob names (`<folder name>/<relative path>`, '/'-separated)
- * → absolute paths, for uploading a folder with BlobFiles.
+ * The files under a local folder (or only `only`, relative paths) as blob names
+ * (`<folder name>/<relative path>`, '/'-separated) → absolute paths, for uploading a folder with BlobFiles.
  */
-export function folderFiles(dir: string, name: string): Record<string, string> {
+export function folderFiles(dir: string, name: string, only?: readonly string[]): Record<string, string> {
     return Object.fromEntries(
-        uploadedFilesUnder(dir).map((relative) => [`${name}/${relative}`, nodePath.join(dir, relative)]),
+        (only ?? uploadedFilesUnder(dir)).map((relative) => [`${name}/${relative}`, nodePath.join(dir, relative)]),
     );
 }
 
@@ -145,8 +145,15 @@ export function blobFilesProvider(
         async diff(_id: string, olds: BlobFilesState, news: BlobFilesState) {
             const changes =
                 JSON.stringify({ ...olds, urls: undefined }) !== JSON.stringify({ ...news, urls: undefined });
-            // Any change uploads a fresh set; the old blobs go first so names may repeat.
-            return { changes, replaces: changes ? ["files"] : [], deleteBeforeReplace: true };
+            // Any change uploads a fresh set. Into the same folder the old blobs go first, so names may repeat;
+            // into another one (an asset's folder is named by its content hash) the new set comes first, so
+            // what still uses the old blobs (a registered asset version, a live deployment) keeps them until
+            // it is replaced too.
+            const sameFolder =
+                olds.blobEndpoint === news.blobEndpoint &&
+                olds.container === news.container &&
+                olds.prefix === news.prefix;
+            return { changes, replaces: changes ? ["files"] : [], deleteBeforeReplace: sameFolder };
         },
         async delete(_id: string, olds: BlobFilesState) {
             await remove(olds);

@@ -178,7 +178,8 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
               },
           })
         : undefined;
-    // Jobs on the attached pool run as its identity by default: it reads and writes the workspace's storage.
+    // The pool's identity reads and writes the workspace's storage for jobs that run as the pool (a job with a
+    // managed identity); the driver's `spark` runs send the submitter's identity instead, which needs its own access.
     pool?.grantBlobWrite("aml-blob", platform.storageAccountId);
 
     return {

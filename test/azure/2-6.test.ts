@@ -22,7 +22,7 @@ import { armGet, destroyStack, requireAzure, temporaryStack } from "./azure-env"
 const AML_API = "2025-12-01";
 
 describe("path 2-6 on Azure", function () {
-    it("deploys a Spot GPU cluster from 0 nodes, and scores a folder of inputs on it through the driver", async function () {
+    it("deploys a Spot GPU cluster from 0 nodes; with CUSTOMAI_AZURE_GPU_TESTS=1 also scores a folder on it through the driver", async function () {
         const access = requireAzure(this);
         const stack = await temporaryStack("2-6", {
             environment: `t${Date.now().toString(36).slice(-2)}`,

@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MAX_RESUBMISSIONS } from "../../automation/common/limits";
+import { MAX_RESUBMISSIONS, MIN_RESUBMIT_WAIT_MS } from "../../automation/common/limits";
 import { CodeSpec } from "../../automation/spec";
 import { localTarget, RunTarget } from "../../automation/targets";
 import { LocalSection, ResolvedLocalSection } from "../../automation/targets/local/spec";
@@ -131,6 +131,26 @@ describe("a job stopped half-way is resubmitted and resumes (real CLI, local tar
         const reference = scoreAtOnce(scratch, path.join(scratch.root, "at-once"));
         assert.equal(fs.readFileSync(record.outputs!.predictionsPath!, "utf8"), reference.predictions);
         assert.equal(record.outputs?.rowCount, reference.rows);
+        assert.deepEqual(scratch.stacks(), [], "the run stack was destroyed");
+    });
+
+    it("does not submit again when less than a minute of the spec's timeout is left", async () => {
+        const asks: number[] = [];
+        const late: RunTarget = {
+            ...localTarget,
+            async wait(ctx) {
+                asks.push(ctx.attempt);
+                assert.ok(ctx.waitDeadline - Date.now() < MIN_RESUBMIT_WAIT_MS, "a one-minute timeout is nearly spent");
+                return { status: "failed", detail: "lost", resubmit: "lost its nodes" };
+            },
+        };
+        const record = await scratch
+            .driver({ targets: { local: late } })
+            .run(scratch.localSpec("late", { timeoutMinutes: 1 }));
+        assert.equal(record.status, "failed");
+        assert.match(record.error ?? "", /lost; not submitted again: \d+ s of the spec's timeout left/);
+        assert.deepEqual(asks, [1]);
+        assert.equal(record.resubmissions, undefined);
         assert.deepEqual(scratch.stacks(), [], "the run stack was destroyed");
     });
 

@@ -30,7 +30,10 @@ export function specOfFile<Section>(file: string): ResolvedRunSpec<Section> {
     return resolvedSpec<Section>(spec, dir);
 }
 
-/** The first submission of run `run-1` on stack `stackName`, with its folders under `dir`; `extra` replaces fields. */
+/**
+ * The first submission of run `run-1` on stack `stackName`, with its folders
+ * under `dir`, waiting from now for the spec's timeout; `extra` replaces fields.
+ */
 export function targetContext<Section>(
     spec: ResolvedRunSpec<Section>,
     stackName: string,
@@ -41,6 +44,7 @@ export function targetContext<Section>(
         runId: "run-1",
         stackName,
         attempt: 1,
+        waitDeadline: Date.now() + spec.timeoutMinutes * 60_000,
         spec,
         workDir: path.join(dir, "work"),
         localOutputDir: path.join(dir, "out"),

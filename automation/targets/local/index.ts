@@ -132,7 +132,7 @@ export const localTarget: RunTarget<LocalSection, ResolvedLocalSection> = {
     async wait(ctx, outputs: OutputMap): Promise<JobResult> {
         const outputDir = outputDirOf(ctx);
         fs.mkdirSync(outputDir, { recursive: true });
-        const deadline = Date.now() + ctx.spec.timeoutMinutes * 60_000;
+        const deadline = ctx.waitDeadline;
         const step = (args: string[]) =>
             runJobProcess({
                 command: ctx.spec.section.python,

@@ -11,12 +11,9 @@
  * them: the registry is read by `customai --help`, which must not pay for
  * the Azure SDKs.
  */
-import type { OutputMap } from "@pulumi/pulumi/automation";
-import type { ArmRequester } from "../../azure/arm";
 import { azureLimitSummary } from "../../azure/errors";
-import type { AmlJobResult } from "../../azure/job-monitor";
-import type { JobStatus } from "../../common/events";
 import type { RunOutputs } from "../../common/records";
+import { azureMlJobWatch, AzureMlWatchOptions } from "../azureml/job-watch";
 import { azureNativePluginRequirement } from "../azureml/section";
 import type { JobResult, RunTarget } from "../types";
 import type { SparkProgramOptions } from "./program";
@@ -24,16 +21,7 @@ import { ResolvedSparkSection, SparkSection, sparkSpec } from "./spec";
 
 export * from "./spec";
 
-export interface SparkTargetOptions extends SparkProgramOptions {
-    /** Optional. ARM client for watching the job. @default - an ArmClient with DefaultAzureCredential, created on first wait */
-    readonly arm?: ArmRequester;
-    /** Optional. Poll delays (see watchAmlJob). @default - 2 s rising to 60 s */
-    readonly pollSchedule?: (n: number) => number;
-    /** Optional. See watchAmlJob. @default 900000 */
-    readonly stalledTimeoutMs?: number;
-    /** Optional. See watchAmlJob. @default 600000 */
-    readonly cancelTimeoutMs?: number;
-}
+export interface SparkTargetOptions extends SparkProgramOptions, AzureMlWatchOptions {}
 
 /**
  * What collect reports, from the job's outputs (or the planned output
@@ -52,17 +40,9 @@ export function sparkRunOutputs(outputs: Readonly<Record<string, string>>, fallb
     };
 }
 
-function stringOutput(outputs: OutputMap, key: string): string {
-    const value = outputs[key]?.value;
-    if (typeof value !== "string" || value.length === 0) throw new Error(`the run stack has no output ${key}`);
-    return value;
-}
-
 /** Builds the target; options are for tests and non-default environments. */
 export function createSparkTarget(options: SparkTargetOptions = {}): RunTarget<SparkSection, ResolvedSparkSection> {
-    let arm = options.arm;
-    const results = new Map<string, AmlJobResult>();
-    const client = async () => (arm ??= new (await import("../../azure/arm")).ArmClient());
+    const watch = azureMlJobWatch(options);
     return {
         name: "spark",
         description:
@@ -73,30 +53,12 @@ export function createSparkTarget(options: SparkTargetOptions = {}): RunTarget<S
         explainError: azureLimitSummary,
 
         async wait(ctx, outputs): Promise<JobResult> {
-            let last: JobStatus | undefined;
-            const { watchAmlJob } = await import("../../azure/job-monitor");
-            const result = await watchAmlJob({
-                arm: await client(),
-                jobResourceId: stringOutput(outputs, "jobId"),
-                signal: ctx.signal,
-                timeoutMs: ctx.spec.timeoutMinutes * 60_000,
-                pollSchedule: options.pollSchedule,
-                stalledTimeoutMs: options.stalledTimeoutMs,
-                cancelTimeoutMs: options.cancelTimeoutMs,
-                onStatus: (u) => {
-                    last = u.status;
-                    ctx.onStatus(u.status, u.detail);
-                },
-            });
-            results.set(ctx.runId, result);
-            // Timeouts and unconfirmed cancels are not Azure ML statuses, so they were not reported yet.
-            if (last !== result.status || result.detail) ctx.onStatus(result.status, result.detail);
+            const result = await watch.wait(ctx, outputs);
             return { status: result.status, detail: result.detail };
         },
 
         async collect(ctx, outputs): Promise<RunOutputs> {
-            const result = results.get(ctx.runId);
-            results.delete(ctx.runId);
+            const result = watch.take(ctx.runId);
             return sparkRunOutputs(result?.outputs ?? {}, String(outputs.outputUri?.value ?? "") || undefined);
         },
     };

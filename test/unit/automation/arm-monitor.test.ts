@@ -217,14 +217,14 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
         });
         assert.equal(failed.status, "failed");
         assert.equal(failed.preempted, true);
-        const lostCluster = await watchAmlJob({
-            arm: client(await serve(statuses(["Canceled"], () => ({ error: { code: "Preempted", message: "x" } })))),
+        const canceledJob = await watchAmlJob({
+            arm: client(await serve(statuses(["Canceled"], () => ({ statusMessage: preempted })))),
             jobResourceId: JOB_ID,
             pollSchedule: FAST,
         });
-        assert.equal(lostCluster.status, "canceled");
-        assert.equal(lostCluster.preempted, true);
-        assert.match(lostCluster.detail ?? "", /job canceled outside the driver: Preempted: x/);
+        assert.equal(canceledJob.status, "canceled");
+        assert.equal(canceledJob.preempted, false, "only a Failed job carries the service's PreemptionError");
+        assert.match(canceledJob.detail ?? "", /job canceled outside the driver: AzureMLCompute job failed/);
         const otherFailure = await watchAmlJob({
             arm: client(await serve(statuses(["Failed"], () => ({ statusMessage: "exit code 2" })))),
             jobResourceId: JOB_ID,
@@ -372,8 +372,8 @@ describe("ARM client and Azure ML job monitor against a fake ARM server", () => 
 describe("ARM helpers", () => {
     it("recognises the service's words for preempted nodes, and only those", () => {
         assert.ok(preemptionSaid({ message: "PreemptionError: Nodes of this job got pre-empted." }));
-        assert.ok(preemptionSaid({ code: "NodePreempted", message: "" }));
         assert.ok(!preemptionSaid({ message: "UserError: exit code 2" }));
+        assert.ok(!preemptionSaid({ message: "UserError: my script was preempted by its own timer" }));
         assert.ok(!preemptionSaid(undefined));
     });
 

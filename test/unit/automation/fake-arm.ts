@@ -93,12 +93,17 @@ export async function startFakeArm(handler: FakeHandler): Promise<FakeArm> {
  * and closes whatever server a test started once it ends.
  */
 export function fakeArmPerTest(): (handler: FakeHandler) => Promise<FakeArm> {
-    let current: FakeArm | undefined;
+    // Every server a test starts is closed after it: one left listening keeps mocha from exiting.
+    let started: FakeArm[] = [];
     afterEach(async () => {
-        await current?.close();
-        current = undefined;
+        await Promise.all(started.map((fake) => fake.close()));
+        started = [];
     });
-    return async (handler) => (current = await startFakeArm(handler));
+    return async (handler) => {
+        const fake = await startFakeArm(handler);
+        started.push(fake);
+        return fake;
+    };
 }
 
 /** A credential that hands out a fixed token and counts how often it was asked. */

@@ -80,10 +80,10 @@ describe("programs/2-2 (batch ML scoring)", () => {
         const uploads = recorder.ofType(BLOB_FILES).map((r) => r.inputs);
         assert.ok(uploads.every((u) => u.container === CONTAINER));
         const code = uploads.find((u) => Object.keys(u.files).some((f) => f.endsWith("batch_score.py")));
-        assert.ok(code, "the code folder holds batch_score.py");
-        assert.ok(
-            Object.keys(code!.files).some((f) => f.endsWith("/score.py")),
-            "and score.py, which it imports",
+        assert.deepEqual(
+            Object.keys(code!.files).sort(),
+            ["code/batch_score.py", "code/score.py"],
+            "the script and score.py, which it imports; not the rest of the sample folder",
         );
 
         // Grants: the nodes' identity on storage and registry; the deployer on the upload container only.
