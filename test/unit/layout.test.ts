@@ -38,9 +38,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     ],
     "automation/targets/local": ["automation/common", "automation/spec", "automation/targets", "components/common"],
     // What the Azure ML targets share: the workspace, its datastore, the uploads. Not a target itself.
+    // What the Azure ML targets share, waiting for their jobs included.
     "automation/targets/azureml": [
         "automation/common",
         "automation/spec",
+        "automation/azure",
+        "automation/targets",
         "components/common",
         "components/aml",
         "components/storage",
