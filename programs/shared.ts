@@ -10,6 +10,7 @@ import * as path from "node:path";
 import {
     CodeAsset,
     codeAssetIssues,
+    ComputeCluster,
     ComputeClusterSettings,
     datastoreContainer,
     EnvironmentAsset,
@@ -227,6 +228,35 @@ export type PathPlatformConfig = BaseConfig & PlatformConfig & { readonly platfo
 /** The platform's own checks on a path's config, when the stack creates its platform. Pure. */
 export function pathPlatformIssues(c: PathPlatformConfig, tags: Record<string, string>): ValidationIssue[] {
     return c.platformStack === undefined ? mlPlatformIssues(platformSettings(tags, c)) : [];
+}
+
+/** A path's cluster, and the grants its nodes' identity needs. */
+export interface PathCluster {
+    readonly cluster: ComputeCluster;
+    readonly grants: authorization.RoleAssignment[];
+}
+
+/**
+ * The path's AmlCompute cluster in its workspace, configured by
+ * `clusterConfigSpec()` keys. Jobs on it read and write the datastores and
+ * pull environment images as the nodes' identity, so the nodes get blob
+ * access on the platform's storage and AcrPull on its registry, when it has
+ * one; the path's stack owns these grants.
+ */
+export function createPathCluster(
+    name: string,
+    { platform, hasRegistry }: PathPlatform,
+    c: ClusterConfig & { readonly networkIsolation?: boolean },
+    tags: Record<string, string>,
+): PathCluster {
+    const cluster = new ComputeCluster(name, {
+        resourceGroupName: platform.resourceGroupName,
+        workspaceName: platform.workspaceName,
+        location: platform.location,
+        ...clusterSettings(c, tags),
+    });
+    const registryId = hasRegistry ? (platform.registryId as pulumi.Output<string>) : undefined;
+    return { cluster, grants: cluster.grantNodeAccess(platform.storageAccountId, registryId) };
 }
 
 /** The cluster's checks on a path's config, under `cluster.`. Pure. */

@@ -104,16 +104,23 @@ export function datastoreAssetUri(workspaceId: string, datastore: string, path: 
     return `azureml://subscriptions/${subscription}/resourcegroups/${group}/workspaces/${workspace}/datastores/${datastore}/paths/${relative}`;
 }
 
+/** Where a blob datastore keeps its files. */
+export interface DatastoreBlobs {
+    /** `https://<account>.blob.<suffix>/`. */
+    readonly blobEndpoint: pulumi.Output<string>;
+    readonly container: pulumi.Output<string>;
+}
+
 /**
- * The blob container behind a workspace datastore (the default one unless
- * named), read from Azure ML, which knows it: the container of
- * `workspaceblobstore` is named by the workspace's own id.
+ * The blob endpoint and container behind a workspace datastore, read from
+ * Azure ML, which knows them: the container of `workspaceblobstore` is named
+ * by the workspace's own id, so it is never assumed.
  */
-export function datastoreContainer(
-    ws: AssetWorkspace & { readonly workspaceId: pulumi.Input<string> },
+export function datastoreBlobs(
+    ws: AssetWorkspace,
     datastore: string = DEFAULT_DATASTORE,
     opts?: pulumi.InvokeOutputOptions,
-): UploadTarget & { readonly accountName: pulumi.Output<string> } {
+): DatastoreBlobs {
     const properties = machinelearningservices
         .getDatastoreOutput(
             { resourceGroupName: ws.resourceGroupName, workspaceName: ws.workspaceName, name: datastore },
@@ -131,10 +138,16 @@ export function datastoreContainer(
             (p) => `${p.protocol ?? "https"}://${p.accountName}.blob.${p.endpoint ?? "core.windows.net"}/`,
         ),
         container: properties.apply((p) => p.containerName!),
-        accountName: properties.apply((p) => p.accountName!),
-        datastore,
-        workspaceId: ws.workspaceId,
     };
+}
+
+/** Where assets are uploaded: the blob container of a workspace datastore (the default one unless named). */
+export function datastoreContainer(
+    ws: AssetWorkspace & { readonly workspaceId: pulumi.Input<string> },
+    datastore: string = DEFAULT_DATASTORE,
+    opts?: pulumi.InvokeOutputOptions,
+): UploadTarget {
+    return { ...datastoreBlobs(ws, datastore, opts), datastore, workspaceId: ws.workspaceId };
 }
 
 /** Storage Blob Data Contributor, the role an uploader needs on the container. */
@@ -244,6 +257,24 @@ export interface CodeAssetArgs extends AssetWorkspace {
 }
 
 export type CodeAssetSettings = Pick<CodeAssetArgs, "assetName" | "dir" | "files" | "tags">;
+
+/** Problems with the scoring script a deployment runs from its code asset: a `.py` path inside the folder. Pure. */
+export function scoringScriptIssues(script: unknown, field: string = "scoringScript"): ValidationIssue[] {
+    const ok =
+        typeof script === "string" &&
+        /^[A-Za-z0-9_./-]+\.py$/.test(script) &&
+        !script.startsWith("/") &&
+        !script.split("/").includes("..");
+    return ok
+        ? []
+        : [
+              {
+                  field,
+                  rule: "a .py path inside the code folder (no '..', no leading '/'), such as score.py",
+                  value: script,
+              },
+          ];
+}
 
 /** Problems with a code asset's settings. Pure apart from reading the folder. */
 export function codeAssetIssues(args: CodeAssetSettings): ValidationIssue[] {

@@ -20,6 +20,7 @@ import { nameIssues } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
 import { isIntInRange, Validator } from "../common/validation";
 import { isoSeconds } from "./compute-cluster";
+import { scoringScriptIssues } from "./assets";
 import { EndpointRouting } from "./endpoint-traffic";
 
 export const DEFAULT_MINI_BATCH_SIZE = 10;
@@ -122,12 +123,7 @@ export function validateBatchEndpointArgs(args: BatchEndpointSettings): Resolved
     const v = new Validator("BatchEndpoint");
     if (args.endpointName !== undefined) v.merge(nameIssues("mlEndpoint", args.endpointName, "endpointName"));
     v.merge(nameIssues("mlDeployment", r.deploymentName, "deploymentName"));
-    v.check(
-        "scoringScript",
-        /^[A-Za-z0-9_./-]+\.py$/.test(r.scoringScript) && !r.scoringScript.split("/").includes(".."),
-        "a .py path inside the code folder, without '..'",
-        r.scoringScript,
-    );
+    v.merge(scoringScriptIssues(r.scoringScript));
     v.check("miniBatchSize", isIntInRange(r.miniBatchSize, 1, 10000), "an integer from 1 to 10000", r.miniBatchSize);
     v.check(
         "maxConcurrencyPerInstance",

@@ -9,7 +9,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentSalt } from "../common/deployment-salt";
 import { CommonArgs, DiagnosticsSpec, Settings } from "../common/interface";
-import { isGuid, issuesOf, renameFields, ValidationError, ValidationIssue, Validator } from "../common/validation";
+import {
+    issuesOf,
+    principalIdIssues,
+    renameFields,
+    ValidationError,
+    ValidationIssue,
+    Validator,
+} from "../common/validation";
 import { SecretVault, validateSecretVaultArgs } from "../keyvault/secret-vault";
 import { Monitoring, validateMonitoringArgs } from "../monitoring/monitoring";
 import { ImageRegistry, RegistrySku, validateImageRegistryArgs } from "../registry/image-registry";
@@ -107,14 +114,17 @@ export function mlPlatformIssues(args: Settings<MlPlatformArgs>): ValidationIssu
     const people = (args.dataScientistPrincipalIds ?? []).map((id) => id.toLowerCase());
     for (const key of ["dataScientistPrincipalIds", "runnerPrincipalIds"] as const) {
         const ids = args[key] ?? [];
-        ids.forEach((id, i) => {
-            const field = `${key}[${i}]`;
-            if (!v.check(field, isGuid(id), "an Entra object id (GUID)", id)) return;
-            v.check(field, ids.findIndex((x) => x.toLowerCase() === id.toLowerCase()) === i, "listed once", id);
-            if (key === "runnerPrincipalIds") {
-                v.check(field, !people.includes(id.toLowerCase()), "not also in dataScientistPrincipalIds", id);
-            }
-        });
+        v.merge(principalIdIssues(ids, key));
+        if (key === "runnerPrincipalIds") {
+            ids.forEach((id, i) =>
+                v.check(
+                    `${key}[${i}]`,
+                    !people.includes(id.toLowerCase()),
+                    "not also in dataScientistPrincipalIds",
+                    id,
+                ),
+            );
+        }
     }
     return [...v.issues];
 }

@@ -22,7 +22,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import { shortSuffix } from "../common/naming";
 import { componentTagIssues, withManagedBy } from "../common/tags";
-import { isIntInRange, isNonEmptyString, ValidationIssue, Validator } from "../common/validation";
+import { isIntInRange, ValidationIssue, Validator } from "../common/validation";
+import { scoringScriptIssues } from "./assets";
 import { vmSizeIssues } from "../common/vm-sizes";
 
 /** A small CPU size on the managed online SKU list, above the sizes Microsoft calls too small. */
@@ -264,14 +265,7 @@ export function validateOnlineDeploymentArgs(
         "3-25 letters, digits and single '-', starting with a letter (Azure's name adds a 7-character hash)",
         args.name,
     );
-    v.check(
-        "scoringScript",
-        isNonEmptyString(r.scoringScript) &&
-            !r.scoringScript.startsWith("/") &&
-            !r.scoringScript.split("/").includes(".."),
-        "a path inside the code folder, such as score.py",
-        r.scoringScript,
-    );
+    v.merge(scoringScriptIssues(r.scoringScript));
     v.merge(instanceTypeIssues(r.instanceType));
     v.check(
         "instanceCount",

@@ -117,6 +117,22 @@ export function isGuid(value: unknown): value is string {
     return typeof value === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(value);
 }
 
+/**
+ * Problems with a list of Entra object ids under `field`: each a GUID, and
+ * listed once (the same grant twice would be two resources with one Azure
+ * name). Pure.
+ */
+export function principalIdIssues(ids: readonly unknown[], field: string): ValidationIssue[] {
+    const v = new Validator();
+    const lower = ids.map((id) => (typeof id === "string" ? id.toLowerCase() : id));
+    ids.forEach((id, i) => {
+        if (v.check(`${field}[${i}]`, isGuid(id), "an Entra object id (GUID)", id)) {
+            v.check(`${field}[${i}]`, lower.indexOf(lower[i]) === i, "listed once", id);
+        }
+    });
+    return [...v.issues];
+}
+
 /** True for a whole number within [min, max]. */
 export function isIntInRange(value: unknown, min: number, max: number): value is number {
     return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;

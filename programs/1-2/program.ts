@@ -13,7 +13,6 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     CommandJob,
     CommandJobSettings,
-    ComputeCluster,
     DEFAULT_INSTANCE_COUNT,
     JobDataArgs,
     validateCommandJobArgs,
@@ -32,7 +31,7 @@ import {
     baseConfigSpec,
     clusterConfigSpec,
     clusterIssues,
-    clusterSettings,
+    createPathCluster,
     pathPlatform,
     pathPlatformIssues,
     pathTags,
@@ -152,19 +151,11 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const tags = pathTags("1-2", config);
     const name = `${config.workload}-${config.environment}`;
-    const { platform, hasRegistry } = await pathPlatform("1-2", config, name);
+    const where = await pathPlatform("1-2", config, name);
+    const { platform } = where;
     const wiring = { resourceGroupName: platform.resourceGroupName, workspaceName: platform.workspaceName };
 
-    const cluster = new ComputeCluster(`${name}-cluster`, {
-        ...wiring,
-        location: platform.location,
-        ...clusterSettings(config, tags),
-    });
-    // The datastores authenticate by identity: the nodes' identity reads inputs and writes outputs,
-    // and pulls environment images from the registry. This stack owns these grants.
-    // `hasRegistry` says the base stack exports a registry id.
-    const registryId = hasRegistry ? (platform.registryId as pulumi.Output<string>) : undefined;
-    const grants = cluster.grantNodeAccess(platform.storageAccountId, registryId);
+    const { cluster, grants } = createPathCluster(`${name}-cluster`, where, config, tags);
 
     const job = config.submitJob
         ? new CommandJob(

@@ -37,7 +37,7 @@ import {
     ConfigChecks,
     ConfigSpec,
     ConfigValues,
-    isGuid,
+    principalIdIssues,
     isRecord,
     issuesOf,
     readProgramConfig,
@@ -270,9 +270,7 @@ export function crossKeyIssues(c: Config): ValidationIssue[] {
     if (!c.autoscale) v.merge(unusedKeyIssues(c, CONFIG_SPEC, AUTOSCALE_KEYS, "with autoscale: true"));
     if (c.authMode === "Key")
         v.merge(unusedKeyIssues(c, CONFIG_SPEC, ["scorerPrincipalIds"], 'with authMode "AADToken"'));
-    c.scorerPrincipalIds.forEach((id, i) =>
-        v.check(`scorerPrincipalIds[${i}]`, isGuid(id), "an Entra object id (GUID)", id),
-    );
+    v.merge(principalIdIssues(c.scorerPrincipalIds, "scorerPrincipalIds"));
     if (isRecord(c.greenSettings)) {
         v.merge(unknownKeyIssues(c.greenSettings, GREEN_SETTING_KEYS, "greenSettings.", "green setting"));
         const g = c.greenSettings;

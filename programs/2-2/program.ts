@@ -17,7 +17,6 @@ import {
     BatchEndpointSettings,
     BatchLoggingLevel,
     BatchOutputAction,
-    ComputeCluster,
     DEFAULT_BATCH_OUTPUT_FILE,
     DEFAULT_BATCH_SCORING_SCRIPT,
     DEFAULT_MINI_BATCH_RETRIES,
@@ -42,7 +41,7 @@ import {
     baseConfigSpec,
     clusterConfigSpec,
     clusterIssues,
-    clusterSettings,
+    createPathCluster,
     createAssets,
     pathPlatform,
     pathPlatformIssues,
@@ -181,17 +180,11 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const tags = pathTags("2-2", config);
     const name = `${config.workload}-${config.environment}`;
     const where = await pathPlatform("2-2", config, name);
-    const { platform, hasRegistry } = where;
+    const { platform } = where;
     const ws = { resourceGroupName: platform.resourceGroupName, workspaceName: platform.workspaceName };
 
-    const cluster = new ComputeCluster(`${name}-cluster`, {
-        ...ws,
-        location: platform.location,
-        ...clusterSettings(config, tags),
-    });
-    // Batch jobs read their inputs and write predictions as the nodes' identity, and pull images.
-    const registryId = hasRegistry ? (platform.registryId as pulumi.Output<string>) : undefined;
-    const grants = cluster.grantNodeAccess(platform.storageAccountId, registryId);
+    // Batch jobs read their inputs and write predictions as the nodes' identity.
+    const { cluster, grants } = createPathCluster(`${name}-cluster`, where, config, tags);
 
     const assets = createAssets(name, where, config, tags);
     const endpoint = new BatchEndpoint(

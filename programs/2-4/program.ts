@@ -18,7 +18,7 @@ import {
     ConfigSpec,
     ConfigValues,
     grantRole,
-    isGuid,
+    principalIdIssues,
     issuesOf,
     readProgramConfig,
     Settings,
@@ -51,10 +51,6 @@ import {
 /** The attached pool's name in Azure ML: a `spark` run spec's `spark.compute`. */
 export const SPARK_COMPUTE_NAME = "synapse-spark";
 
-/** Object ids must be GUIDs; the list's own rule (no component takes it). */
-const objectIds = (ids: string[]) =>
-    ids.every(isGuid) ? undefined : "Entra object ids (GUIDs), e.g. from az ad sp show --query id";
-
 export const CONFIG_SPEC = {
     ...baseConfigSpec("spark"),
     ...platformStackConfigSpec(),
@@ -65,7 +61,6 @@ export const CONFIG_SPEC = {
         description:
             "Object ids of the service principals that submit the nightly Spark jobs: Contributor on the workspace storage account, which Azure ML asks of a Spark job's submitter.",
         hint: "a service principal's object id: az ad sp show --id <app id> --query id -o tsv",
-        check: objectIds,
     },
     synapsePool: {
         type: "boolean",
@@ -112,6 +107,7 @@ const POOL_KEYS = Object.keys(CONFIG_SPEC).filter((k) => k.startsWith("pool"));
 export function crossKeyIssues(c: Config): ValidationIssue[] {
     return [
         ...platformKeyIssues(c, CONFIG_SPEC),
+        ...principalIdIssues(c.sparkRunnerPrincipalIds, "sparkRunnerPrincipalIds"),
         ...(c.synapsePool ? [] : unusedKeyIssues(c, CONFIG_SPEC, POOL_KEYS, "with synapsePool: true")),
     ];
 }

@@ -11,8 +11,6 @@
  * The cluster's rules are its component's; the program adds one: GPU sizes
  * only (a CPU size belongs on path 2-2).
  */
-import * as pulumi from "@pulumi/pulumi";
-import { ComputeCluster } from "../../components/aml";
 import {
     classifyVmSize,
     ConfigChecks,
@@ -28,7 +26,7 @@ import {
     baseConfigSpec,
     clusterConfigSpec,
     clusterIssues,
-    clusterSettings,
+    createPathCluster,
     pathPlatform,
     pathPlatformIssues,
     pathTags,
@@ -88,17 +86,10 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const tags = pathTags("2-6", config);
     const name = `${config.workload}-${config.environment}`;
-    const { platform, hasRegistry } = await pathPlatform("2-6", config, name);
+    const where = await pathPlatform("2-6", config, name);
+    const { platform } = where;
 
-    const cluster = new ComputeCluster(`${name}-gpu`, {
-        resourceGroupName: platform.resourceGroupName,
-        workspaceName: platform.workspaceName,
-        location: platform.location,
-        ...clusterSettings(config, tags),
-    });
-    // Jobs submitted to this cluster read and write the datastore, and pull images, as the nodes' identity.
-    const registryId = hasRegistry ? (platform.registryId as pulumi.Output<string>) : undefined;
-    cluster.grantNodeAccess(platform.storageAccountId, registryId);
+    const { cluster } = createPathCluster(`${name}-gpu`, where, config, tags);
 
     return {
         // The platform contract: the driver's aml run spec names this stack as its baseStack.

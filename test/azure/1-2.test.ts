@@ -23,6 +23,7 @@ import {
     destroyStack,
     previewSteps,
     requireAzure,
+    STACK_LOG,
     temporaryStack,
 } from "./azure-env";
 
@@ -47,9 +48,8 @@ describe("path 1-2 on Azure", function () {
             // A job that ends at once: what matters is its properties after a refresh.
             jobCommand: "echo ok > ${{outputs.model}}/done.txt",
         });
-        const log = { onOutput: (line: string) => process.stdout.write(line) };
         try {
-            const first = await stack.up(log);
+            const first = await stack.up(STACK_LOG);
             const clusterId = String(first.outputs.clusterId.value);
             const clusterName = String(first.outputs.clusterName.value);
 
@@ -59,7 +59,7 @@ describe("path 1-2 on Azure", function () {
             assert.deepEqual(changingSteps(again), [], "a second deployment changes nothing");
 
             // 2. The service fills in and normalises the job's properties; a refresh must not resubmit it.
-            await stack.refresh(log);
+            await stack.refresh(STACK_LOG);
             const afterRefresh = await previewSteps(stack);
             const jobSteps = afterRefresh.filter((s) => s.type === JOB);
             assert.equal(jobSteps.length, 1, "the preview saw the job");
@@ -79,7 +79,7 @@ describe("path 1-2 on Azure", function () {
 
             // 4. A size Azure ML does not change in place: replaced, and the new cluster really has it.
             await stack.setConfig("vmSize", { value: "Standard_D2s_v5" });
-            const resized = await stack.up(log);
+            const resized = await stack.up(STACK_LOG);
             assert.equal(resized.summary.resourceChanges?.replace, 1, "the cluster was replaced");
             assert.equal(String(resized.outputs.clusterName.value), clusterName, "under the same name");
             const after = await armGet(clusterId, AML_API);
@@ -87,11 +87,11 @@ describe("path 1-2 on Azure", function () {
 
             // 5. Destroyed means gone.
             assert.equal(await armStatus(clusterId, AML_API), 200, "the cluster exists before the destroy");
-            await stack.destroy(log);
+            await stack.destroy(STACK_LOG);
             assert.equal(await armStatus(clusterId, AML_API), 404, "the cluster is gone after the destroy");
 
             // 6. The same stack again, with its vault and workspace names held by their soft-deleted selves.
-            const second = await stack.up(log);
+            const second = await stack.up(STACK_LOG);
             assert.notEqual(
                 String(second.outputs.workspaceName.value),
                 String(first.outputs.workspaceName.value),

@@ -23,7 +23,8 @@ import {
     destroyStack,
     previewSteps,
     requireAzure,
-    temporaryStack,
+    smallPathStack,
+    STACK_LOG,
 } from "./azure-env";
 
 /** A data-plane token for online endpoints. */
@@ -54,17 +55,12 @@ describe("path 2-1 on Azure", function () {
         const access = requireAzure(this);
         const token = await scoringToken();
         const me = whoAmI(token);
-        const stack = await temporaryStack("2-1", {
-            environment: `t${Date.now().toString(36).slice(-2)}`,
-            location: process.env.AZURE_LOCATION ?? "westeurope",
-            registry: "false",
-            purgeProtection: "false",
+        const stack = await smallPathStack("2-1", {
             scorerPrincipalIds: JSON.stringify([me.objectId]),
             deployerPrincipalType: me.principalType,
         });
-        const log = { onOutput: (line: string) => process.stdout.write(line) };
         try {
-            const up = await stack.up(log);
+            const up = await stack.up(STACK_LOG);
             const scoringUri = String(up.outputs.scoringUri.value);
             const blue = String((up.outputs.deployments.value as Record<string, string>).blue);
 

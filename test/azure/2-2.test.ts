@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { ArmClient } from "../../automation/azure/arm";
 import { amlJobResourceId, watchAmlJob } from "../../automation/azure/job-monitor";
 import { generateSample } from "../../automation/sample/sample";
-import { accessToken, armGet, destroyStack, requireAzure, temporaryStack } from "./azure-env";
+import { accessToken, armGet, destroyStack, requireAzure, smallPathStack, STACK_LOG } from "./azure-env";
 
 const AML_API = "2025-12-01";
 
@@ -41,17 +41,12 @@ async function uploadBlobs(container: string, files: Record<string, string>): Pr
 describe("path 2-2 on Azure", function () {
     it("deploys a batch endpoint whose default is its deployment, and scores a folder it is invoked with", async function () {
         const access = requireAzure(this);
-        const stack = await temporaryStack("2-2", {
-            environment: `t${Date.now().toString(36).slice(-2)}`,
-            location: process.env.AZURE_LOCATION ?? "westeurope",
-            registry: "false",
-            purgeProtection: "false",
+        const stack = await smallPathStack("2-2", {
             maxNodes: "1",
         });
-        const log = { onOutput: (line: string) => process.stdout.write(line) };
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "customai-2-2-"));
         try {
-            const up = await stack.up(log);
+            const up = await stack.up(STACK_LOG);
             const out = (key: string) => String(up.outputs[key].value);
             const workspaceId = out("workspaceId");
             const endpoint = await armGet(`${workspaceId}/batchEndpoints/${out("endpointName")}`, AML_API);

@@ -17,24 +17,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Driver } from "../../automation/run/driver";
 import { generateSample, sampleWorkload } from "../../automation/sample/sample";
-import { armGet, destroyStack, requireAzure, temporaryStack } from "./azure-env";
+import { armGet, destroyStack, requireAzure, smallPathStack, STACK_LOG } from "./azure-env";
 
 const AML_API = "2025-12-01";
 
 describe("path 2-6 on Azure", function () {
     it("deploys a Spot GPU cluster from 0 nodes; with CUSTOMAI_AZURE_GPU_TESTS=1 also scores a folder on it through the driver", async function () {
         const access = requireAzure(this);
-        const stack = await temporaryStack("2-6", {
-            environment: `t${Date.now().toString(36).slice(-2)}`,
-            location: process.env.AZURE_LOCATION ?? "westeurope",
-            registry: "false",
-            purgeProtection: "false",
+        const stack = await smallPathStack("2-6", {
             maxNodes: "1",
         });
-        const log = { onOutput: (line: string) => process.stdout.write(line) };
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "customai-2-6-"));
         try {
-            const up = await stack.up(log);
+            const up = await stack.up(STACK_LOG);
             const cluster = await armGet(String(up.outputs.clusterId.value), AML_API);
             const props = cluster.properties.properties;
             assert.equal(props.vmSize.toLowerCase(), "standard_nc4as_t4_v3");

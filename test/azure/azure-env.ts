@@ -166,6 +166,25 @@ export async function temporaryStack(
     return stack;
 }
 
+/**
+ * A throwaway stack of path `id` with its own small platform: a fresh
+ * three-character environment (the default's length, so names keep their
+ * default length), the test region, no registry, and a vault without purge
+ * protection so it can be purged after the test; `config` adds the path's keys.
+ */
+export function smallPathStack(id: string, config: Record<string, string> = {}): Promise<Stack> {
+    return temporaryStack(id, {
+        environment: `t${Date.now().toString(36).slice(-2)}`,
+        location: process.env.AZURE_LOCATION ?? "westeurope",
+        registry: "false",
+        purgeProtection: "false",
+        ...config,
+    });
+}
+
+/** Writes engine output of a test's stack operations to its own output. */
+export const STACK_LOG = { onOutput: (line: string) => process.stdout.write(line) };
+
 /** Destroys and removes a stack, retrying once on a transient failure; never throws over the test's own error. */
 export async function destroyStack(stack: Stack): Promise<void> {
     for (let attempt = 1; attempt <= 2; attempt++) {

@@ -10,7 +10,7 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import { Provider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { datastoreUri, DEFAULT_DATASTORE, readPlatformStack } from "../../../components/aml";
+import { datastoreBlobs, datastoreUri, DEFAULT_DATASTORE, readPlatformStack } from "../../../components/aml";
 import { BlobFiles, folderFiles } from "../../../components/storage/blob-files";
 import type { ResolvedRunSpec } from "../../spec";
 import type { WorkspaceSection } from "./section";
@@ -39,34 +39,6 @@ export interface Workspace {
     readonly resourceGroupName: pulumi.Output<string>;
     readonly workspaceName: pulumi.Output<string>;
     readonly location?: pulumi.Output<string | undefined>;
-}
-
-/** Where a blob datastore keeps its files. */
-export interface BlobContainer {
-    readonly blobEndpoint: pulumi.Output<string>;
-    readonly container: pulumi.Output<string>;
-}
-
-/** The blob endpoint and container behind a workspace's blob datastore, from Azure ML's own record of it. */
-export function datastoreContainer(ws: Workspace, name: string, provider: Provider): BlobContainer {
-    const properties = machinelearningservices
-        .getDatastoreOutput(
-            { resourceGroupName: ws.resourceGroupName, workspaceName: ws.workspaceName, name },
-            { provider },
-        )
-        .apply((d) => {
-            const p = d.properties;
-            if (p.datastoreType !== "AzureBlob" || !p.accountName || !p.containerName) {
-                throw new Error(`datastore ${name} is not a blob container (type ${p.datastoreType})`);
-            }
-            return p;
-        });
-    return {
-        blobEndpoint: properties.apply(
-            (p) => `${p.protocol ?? "https"}://${p.accountName}.blob.${p.endpoint ?? "core.windows.net"}/`,
-        ),
-        container: properties.apply((p) => p.containerName!),
-    };
 }
 
 /** Reads the workspace from the base stack (the platform contract), or from ARM when the spec names it. */
@@ -154,7 +126,7 @@ export function runStackBase(
     // never whichever one the credential happens to default to.
     const provider = new Provider("azure", { subscriptionId: spec.section.subscriptionId });
     const ws = readWorkspace(spec.section, provider);
-    const store = datastoreContainer(ws, datastore, provider);
+    const store = datastoreBlobs(ws, datastore, { provider });
     const local = localUploads(ctx);
     const files = new BlobFiles("inputs", {
         blobEndpoint: store.blobEndpoint,

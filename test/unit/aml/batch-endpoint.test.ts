@@ -5,6 +5,7 @@ import {
     resolveBatchEndpointArgs,
     validateBatchEndpointArgs,
 } from "../../../components/aml/batch-endpoint";
+import { scoringScriptIssues } from "../../../components/aml/assets";
 import { EndpointRoutingState, endpointRoutingProvider } from "../../../components/aml/endpoint-traffic";
 import { ValidationError } from "../../../components/common/validation";
 import { fakeEndpointArm } from "../../harness/fake-endpoint-arm";
@@ -81,6 +82,17 @@ describe("BatchEndpoint", () => {
         const routing = recorder.one("pulumi-nodejs:dynamic/customai:EndpointRouting");
         assert.deepEqual(routing.inputs.routing, { defaults: { deploymentName: "nightly-v2" } });
         assert.ok(routing.options.dependencies.some((u) => u.endsWith("::churn-deployment")));
+    });
+});
+
+describe("scoringScriptIssues (batch and online deployments)", () => {
+    it("takes a .py path inside the code folder, and refuses paths out of it or to other files", () => {
+        assert.deepEqual(scoringScriptIssues("scoring/batch_score.py"), []);
+        for (const bad of ["/abs/score.py", "../score.py", "scoring/../../x.py", "score.txt", "", 3]) {
+            const [issue] = scoringScriptIssues(bad);
+            assert.equal(issue?.field, "scoringScript", String(bad));
+            assert.equal(issue.value, bad);
+        }
     });
 });
 

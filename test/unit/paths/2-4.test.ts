@@ -148,12 +148,20 @@ describe("programs/2-4 (batch scoring on Spark)", () => {
             ["poolNodeSize", "Tiny", /one of Small, Medium, Large/, withPool],
             ["poolSparkVersion", "3.4", /out of support since 2026-03-31/, withPool],
             ["poolMaxNodes", "10", /only used with synapsePool: true/],
-            ["sparkRunnerPrincipalIds", '["not-a-guid"]', /Entra object ids \(GUIDs\)/],
             ["synapsePool", "yes", /true or false/],
             ["logRetentionDays", "7", /30 to 730/],
             ["registry", "false", /only used when the stack creates its own platform/, { platformStack: "org/p/prod" }],
         ],
         { wholeKey: true, shown: unquoted },
+    );
+    // A list's issues name the entry at fault.
+    rejectsConfig(
+        CONFIG_SPEC,
+        CONFIG_CHECKS,
+        [["sparkRunnerPrincipalIds", '["not-a-guid"]', /an Entra object id \(GUID\)/]],
+        {
+            shown: unquoted,
+        },
     );
 
     it("reports the pool's rules with the user's key names, all at once", () => {

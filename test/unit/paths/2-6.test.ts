@@ -32,7 +32,6 @@ describe("programs/2-6 (batch deep-learning scoring on Spot GPUs)", () => {
         });
         assert.equal(props.remoteLoginPortPublicAccess, "Disabled");
         assert.equal(compute.inputs.tags.path, "2-6");
-        assert.equal(compute.inputs.tags.cost, undefined);
         assert.equal(compute.inputs.tags["cost-center"], "scoring", "the example's extra tag");
 
         const principal = `principal-${compute.inputs.computeName}`;
