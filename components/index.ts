@@ -3,10 +3,13 @@
  * never collide: `import { aml, storage } from "custom-ai-on-azure/components"`,
  * or a family directly: `import { ComputeCluster } from "custom-ai-on-azure/components/aml"`.
  */
+export * as aks from "./aks";
 export * as aml from "./aml";
 export * as common from "./common";
+export * as eventhub from "./eventhub";
 export * as identity from "./identity";
 export * as keyvault from "./keyvault";
+export * as kubernetes from "./kubernetes";
 export * as monitoring from "./monitoring";
 export * as registry from "./registry";
 export * as storage from "./storage";

@@ -68,6 +68,7 @@ export const PATHS: readonly PathEntry[] = [
         title: "Real-time scoring with high data parallelism",
         replaces: "left unfinished in the 2018 material",
         buildsOn: "Event Hubs → consumers on AKS autoscaled by KEDA, workload identity, Blob checkpoints",
+        load: () => import("./2-3/program"),
     },
     {
         id: "2-4",
@@ -82,6 +83,7 @@ export const PATHS: readonly PathEntry[] = [
         replaces: "AML v1 on AKS with NC-series GPUs",
         buildsOn:
             "AKS with a tainted, autoscaled GPU pool, NVIDIA device plugin, scoring Deployment + HPA, ACR pull by identity",
+        load: () => import("./2-5/program"),
     },
     {
         id: "2-6",

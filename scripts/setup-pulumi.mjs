@@ -18,11 +18,11 @@
 //
 // Usage: node scripts/setup-pulumi.mjs [--quiet] [--force] [--help]
 
-import { spawn, spawnSync } from "node:child_process";
-import { clearInterval, setInterval } from "node:timers";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatDuration, goBuild, which as whichOnPath } from "./lib/go-build.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HOME = path.join(ROOT, ".pulumi");
@@ -48,6 +48,8 @@ Environment:
 }
 
 const log = (msg) => console.log(`[setup-pulumi] ${msg}`);
+/** A command on PATH other than the one this script put in .pulumi/bin. */
+const which = (name) => whichOnPath(name, BIN);
 
 /** The pinned version lives in the Go module so the two can never disagree. */
 function pinnedVersion() {
@@ -66,20 +68,6 @@ function cliVersion(command) {
     return out.stdout.trim().replace(/^v/, "") || undefined;
 }
 
-function which(name) {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        if (!dir || path.resolve(dir) === BIN) continue;
-        const candidate = path.join(dir, name);
-        try {
-            fs.accessSync(candidate, fs.constants.X_OK);
-            return candidate;
-        } catch {
-            /* not in this directory */
-        }
-    }
-    return undefined;
-}
-
 function writeDynamicProviderShim() {
     // The script shipped in @pulumi/pulumi resolves the SDK from the current
     // directory; ours points at this project's copy so it works from anywhere.
@@ -95,35 +83,6 @@ function writeDynamicProviderShim() {
     }
 }
 
-function formatDuration(ms) {
-    const s = Math.round(ms / 1000);
-    return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
-}
-
-function run(command, argv, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], ...options });
-        let stderr = "";
-        child.stdout.on("data", (d) => options.onLine?.(d.toString()));
-        child.stderr.on("data", (d) => {
-            const text = d.toString();
-            stderr += text;
-            if (stderr.length > 20000) stderr = stderr.slice(-20000);
-            options.onLine?.(text);
-        });
-        child.on("error", reject);
-        child.on("close", (code) =>
-            code === 0
-                ? resolve()
-                : reject(
-                      new Error(
-                          `${command} ${argv[0]} failed (exit ${code}): ${stderr.trim().split("\n").slice(-5).join(" | ")}`,
-                      ),
-                  ),
-        );
-    });
-}
-
 async function fromPath(version) {
     const found = which("pulumi");
     if (!found) return undefined;
@@ -137,59 +96,20 @@ async function fromPath(version) {
 
 async function fromGo(version) {
     if (!which("go")) return undefined;
-    const started = Date.now();
-    const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly -buildvcs=false" };
     log(`building pulumi ${version} from the Go module proxy (first time: several minutes on 2 cores)`);
-    log("downloading modules…");
-    await run("go", ["mod", "download"], { cwd: GO_MODULE, env });
-    const list = spawnSync("go", ["list", "-deps", CLI_PACKAGE], {
-        cwd: GO_MODULE,
-        env,
-        encoding: "utf8",
-        maxBuffer: 64 << 20,
+    const seconds = await goBuild({
+        module: GO_MODULE,
+        packages: [CLI_PACKAGE],
+        outDir: BIN,
+        output: "pulumi",
+        tags: "osusergo,grpcnotrace",
+        // Without the version stamp `pulumi version` prints nothing and the
+        // Automation API refuses the CLI.
+        ldflags: `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`,
+        log,
     });
-    const total = list.status === 0 ? list.stdout.split("\n").filter(Boolean).length : 0;
-    let compiled = 0;
-    let lastReport = Date.now();
-    const report = () => {
-        const share = total ? ` of ${total} (${Math.round((100 * compiled) / total)}%)` : "";
-        log(`compiled ${compiled} packages${share}, ${formatDuration(Date.now() - started)} elapsed`);
-        lastReport = Date.now();
-    };
-    const timer = setInterval(report, 15000);
-    try {
-        const tmp = `${CLI}.tmp-${process.pid}`;
-        await run(
-            "go",
-            [
-                "build",
-                "-v",
-                "-trimpath",
-                "-tags",
-                "osusergo,grpcnotrace",
-                // Without the version stamp `pulumi version` prints nothing and
-                // the Automation API refuses the CLI.
-                "-ldflags",
-                `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`,
-                "-o",
-                tmp,
-                CLI_PACKAGE,
-            ],
-            {
-                cwd: GO_MODULE,
-                env,
-                onLine: (text) => {
-                    compiled += text.split("\n").filter((l) => l && !l.startsWith("go:")).length;
-                    if (Date.now() - lastReport > 15000) report();
-                },
-            },
-        );
-        fs.renameSync(tmp, CLI);
-    } finally {
-        clearInterval(timer);
-    }
-    log(`built in ${formatDuration(Date.now() - started)}`);
-    return { source: "go", location: GO_MODULE, version, seconds: Math.round((Date.now() - started) / 1000) };
+    log(`built in ${formatDuration(seconds * 1000)}`);
+    return { source: "go", location: GO_MODULE, version, seconds };
 }
 
 async function fromInstaller(version) {

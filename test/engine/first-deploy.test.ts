@@ -18,6 +18,7 @@ import { ValidationError } from "../../components/common";
 import { PATHS } from "../../programs/catalog";
 import { isSecretInput } from "../harness/mocks";
 import { ExampleConfig, runProgram } from "../harness/programs";
+import { mockAksCluster } from "../harness/aks";
 import { mockDatastore } from "../harness/run-targets";
 
 const ROOT = path.join(__dirname, "../..");
@@ -79,7 +80,9 @@ const USER_STEPS: Readonly<Record<string, (n: Newcomer) => void>> = {
     "1-2": () => undefined,
     "2-1": () => undefined,
     "2-2": () => undefined,
+    "2-3": () => undefined,
     "2-4": () => undefined,
+    "2-5": () => undefined,
     "2-6": () => undefined,
     "1-1": (n) => {
         execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(n.dir, "id_ed25519")]);
@@ -106,8 +109,12 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
                 const config = n.config();
                 assert.equal(config.values[`${config.project}:environment`], "dev", "Pulumi.yaml's default arrives");
                 const { program } = await entry.load!();
-                // What Azure answers the programs' reads (the default datastore, where code and models go).
-                const run = await runProgram(program, config, {}, (r) => mockDatastore(r));
+                // What Azure answers the programs' reads: the default datastore, where code and models go, and
+                // an AKS cluster's credentials.
+                const run = await runProgram(program, config, {}, (r) => {
+                    mockDatastore(r);
+                    mockAksCluster(r);
+                });
                 assert.ok(run.recorder.resources.length > 0, "the program declared resources");
             } finally {
                 n.cleanup();

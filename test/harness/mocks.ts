@@ -111,7 +111,12 @@ function armId(type: string, azureName: string, inputs: Record<string, unknown>)
         return `${scope}/providers/Microsoft.${mod}/${kind}s/${azureName}`;
     }
     const rg = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : MOCK_RESOURCE_GROUP;
-    return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Mock.${mod}/${kind}/${azureName}`;
+    const where = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers`;
+    // Components that read an id back (a federated credential finds its identity's group and name) get ARM's shape.
+    if (type === "azure-native:managedidentity:UserAssignedIdentity") {
+        return `${where}/Microsoft.ManagedIdentity/userAssignedIdentities/${azureName}`;
+    }
+    return `${where}/Mock.${mod}/${kind}/${azureName}`;
 }
 
 /** Computed outputs that components read; a test can add more with `MockRecorder.outputsFor`. */

@@ -8,12 +8,27 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "../..");
-const FAMILIES = ["storage", "keyvault", "monitoring", "registry", "identity", "vm", "aml", "synapse"];
+const FAMILIES = [
+    "storage",
+    "keyvault",
+    "monitoring",
+    "registry",
+    "identity",
+    "vm",
+    "aml",
+    "synapse",
+    "aks",
+    "eventhub",
+    // Kubernetes objects only, no Azure resource: they run on any cluster, a test API server included.
+    "kubernetes",
+];
 
 /** What each zone may import besides itself. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "components/common": [],
     ...Object.fromEntries(FAMILIES.map((f) => [`components/${f}`, ["components/common"]])),
+    // A pool's placement is Kubernetes tolerations and labels, in the grammar kubernetes/ owns.
+    "components/aks": ["components/common", "components/kubernetes"],
     // The platform composes the families that hold what a workspace needs.
     "components/aml": [
         "components/common",

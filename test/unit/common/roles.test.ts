@@ -101,6 +101,8 @@ describe("BUILT_IN_ROLES", () => {
             AzureMLDataScientist: "f6c7c914-8db3-469d-8ca1-694a8f32e121",
             AzureMLComputeOperator: "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815",
             StorageFileDataPrivilegedContributor: "69566ab7-960f-475b-8e7c-b3118f30c6bd",
+            AksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+            AksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
         });
     });
 });

@@ -84,3 +84,20 @@ describe("component type tokens", () => {
         assert.deepEqual([...seen].sort(), Object.keys(FORMER_TYPES).sort(), "every renamed component was checked");
     });
 });
+
+describe("every component's type token", () => {
+    it("names the family folder its class lives in", () => {
+        const root = path.join(__dirname, "../../../components");
+        const tokens: string[] = [];
+        for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+            if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+            const file = path.join(entry.parentPath, entry.name);
+            const family = path.relative(root, file).split(path.sep)[0];
+            for (const [, token] of fs.readFileSync(file, "utf8").matchAll(/super\(\s*"(customai:[^"]+)"/g)) {
+                tokens.push(token);
+                assert.equal(token.split(":")[1], family, `${token} in ${path.relative(root, file)}`);
+            }
+        }
+        assert.ok(tokens.length >= 20, `found the components (${tokens.length})`);
+    });
+});
