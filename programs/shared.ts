@@ -297,11 +297,33 @@ export interface PathPlatform {
  * Either way the program reads it through the platform contract.
  */
 export async function pathPlatform(path: string, c: PathPlatformConfig, name: string): Promise<PathPlatform> {
-    if (c.platformStack !== undefined) {
-        const ref = new pulumi.StackReference("platform", { name: c.platformStack });
-        return { platform: readPlatformStack(ref), hasRegistry: await platformHasRegistry(ref), ready: [] };
-    }
+    return c.platformStack !== undefined
+        ? basePlatform(c.platformStack)
+        : ownPlatform(name, createPathBase(path, c), c);
+}
+
+/**
+ * A resource group of the stack's own and the path's platform, for paths
+ * whose resources need not sit beside the workspace (the AKS paths): with
+ * `platformStack`, a new group and the base stack's platform; without it,
+ * one group holding both.
+ */
+export async function pathGroupAndPlatform(
+    path: string,
+    c: PathPlatformConfig,
+    name: string,
+): Promise<{ base: PathBase; where: PathPlatform }> {
     const base = createPathBase(path, c);
+    const where = c.platformStack !== undefined ? await basePlatform(c.platformStack) : ownPlatform(name, base, c);
+    return { base, where };
+}
+
+async function basePlatform(platformStack: string): Promise<PathPlatform> {
+    const ref = new pulumi.StackReference("platform", { name: platformStack });
+    return { platform: readPlatformStack(ref), hasRegistry: await platformHasRegistry(ref), ready: [] };
+}
+
+function ownPlatform(name: string, base: PathBase, c: PathPlatformConfig): PathPlatform {
     const own = createPlatform(name, base, c);
     return {
         platform: platformStackOutputs(own, base.resourceGroup),

@@ -36,7 +36,6 @@ import argparse
 import asyncio
 import json
 import logging
-import math
 import os
 import signal
 import sys
@@ -54,28 +53,6 @@ MAX_REPORTED_ERRORS = 10
 
 class EventError(ValueError):
     """One event that cannot be scored; the message says why."""
-
-
-def features_of(model, row):
-    """The feature values of one decoded event, in the model's order; EventError names what is wrong."""
-    names = model["features"]
-    if isinstance(row, dict):
-        missing = [name for name in names if name not in row]
-        if missing:
-            raise EventError(f"missing feature(s) {', '.join(missing)}")
-        raw = [row[name] for name in names]
-    elif isinstance(row, list):
-        if len(row) != len(names):
-            raise EventError(f"{len(row)} values, the model has {len(names)} features ({', '.join(names)})")
-        raw = row
-    else:
-        raise EventError(f"an object of features or a list of values, got {type(row).__name__}")
-    values = []
-    for name, value in zip(names, raw):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise EventError(f"{name}: a finite number, got {value!r}")
-        values.append(float(value))
-    return values
 
 
 def decode(body):
@@ -104,8 +81,8 @@ def score_events(model, bodies):
     for index, body in enumerate(bodies):
         try:
             row = decode(body)
-            probability, prediction = score.predict(model, features_of(model, row))
-        except EventError as err:
+            probability, prediction = score.predict(model, score.features_of(model, row))
+        except ValueError as err:
             bad += 1
             if len(errors) < MAX_REPORTED_ERRORS:
                 errors.append(f"event {index}: {err}")

@@ -14,7 +14,6 @@ where Azure ML places the deployment's model; loading and scoring are
 `score.py`'s, which sits beside this file in the deployment's code folder.
 """
 import json
-import math
 import os
 
 import score
@@ -33,28 +32,6 @@ def init():
     print(f"loaded model {model.get('name')} with features {model['features']}")
 
 
-def features_of(row, index):
-    """The feature values of one row, in the model's order; errors name the row and the field."""
-    names = model["features"]
-    if isinstance(row, dict):
-        missing = [n for n in names if n not in row]
-        if missing:
-            raise ValueError(f"data[{index}]: missing feature(s) {', '.join(missing)}")
-        raw = [row[n] for n in names]
-    elif isinstance(row, list):
-        if len(row) != len(names):
-            raise ValueError(f"data[{index}]: {len(row)} values, the model has {len(names)} features ({', '.join(names)})")
-        raw = row
-    else:
-        raise ValueError(f"data[{index}]: an object of features or a list of values, got {type(row).__name__}")
-    values = []
-    for name, value in zip(names, raw):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"data[{index}].{name}: a finite number, got {value!r}")
-        values.append(float(value))
-    return values
-
-
 def run(raw_data):
     request = json.loads(raw_data) if isinstance(raw_data, (str, bytes)) else raw_data
     rows = request.get("data") if isinstance(request, dict) else None
@@ -64,7 +41,10 @@ def run(raw_data):
         raise ValueError(f"data: at most {MAX_ROWS} rows per request, got {len(rows)}")
     predictions = []
     for index, row in enumerate(rows):
-        values = features_of(row, index)
+        try:
+            values = score.features_of(model, row)
+        except ValueError as err:
+            raise ValueError(f"data[{index}]: {err}") from None
         probability, prediction = score.predict(model, values)
         result = {"score": round(probability, 6), "prediction": prediction}
         if isinstance(row, dict) and "id" in row:

@@ -64,6 +64,33 @@ def find_model(root):
     raise InputError(f"no {MODEL_FORMAT} model file under {root}")
 
 
+def features_of(model, row):
+    """The feature values of one request row or event, in the model's order.
+
+    A row is an object of features (extra keys such as `id` are ignored) or a
+    list of values in the model's order. ValueError says what is wrong; the
+    caller adds where the row came from.
+    """
+    names = model["features"]
+    if isinstance(row, dict):
+        missing = [name for name in names if name not in row]
+        if missing:
+            raise ValueError(f"missing feature(s) {', '.join(missing)}")
+        raw = [row[name] for name in names]
+    elif isinstance(row, list):
+        if len(row) != len(names):
+            raise ValueError(f"{len(row)} values, the model has {len(names)} features ({', '.join(names)})")
+        raw = row
+    else:
+        raise ValueError(f"an object of features or a list of values, got {type(row).__name__}")
+    values = []
+    for name, value in zip(names, raw):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{name}: a finite number, got {value!r}")
+        values.append(float(value))
+    return values
+
+
 def predict(model, values):
     """(score, prediction) of one row's feature values, in the model's feature order."""
     z = float(model.get("intercept", 0.0)) + sum(c * x for c, x in zip(model["coefficients"], values))

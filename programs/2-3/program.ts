@@ -21,7 +21,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { platformStackOutputs } from "../../components/aml";
 import { KEDA_OPERATOR_SERVICE_ACCOUNT, nodePoolPlacement } from "../../components/aks";
 import {
     ConfigChecks,
@@ -47,11 +46,7 @@ import {
 import { aksConfigSpec, aksIssues, aksPool, createPathAks } from "../shared-aks";
 import {
     baseConfigSpec,
-    createPathBase,
-    createPlatform,
-    PathBase,
-    pathPlatform,
-    PathPlatform,
+    pathGroupAndPlatform,
     pathPlatformIssues,
     pathTags,
     platformConfigSpec,
@@ -348,28 +343,6 @@ export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
     components: componentIssues,
 };
 
-/**
- * The path's resource group and its platform. With a platform base stack,
- * a resource group of the path's own beside it; else the platform this stack
- * creates, in the path's resource group.
- */
-async function pathPlacement(c: Config, name: string): Promise<{ base: PathBase; where: PathPlatform }> {
-    if (c.platformStack !== undefined) {
-        const where = await pathPlatform("2-3", c, name);
-        return { base: createPathBase("2-3", c), where };
-    }
-    const base = createPathBase("2-3", c);
-    const own = createPlatform(name, base, c);
-    return {
-        base,
-        where: {
-            platform: platformStackOutputs(own, base.resourceGroup),
-            hasRegistry: own.registry !== undefined,
-            ready: [own],
-        },
-    };
-}
-
 /** The command that builds the sample consumer image in a registry. Pure. */
 export function buildCommand(registryName: string): string {
     return `az acr build -r ${registryName} -t ${CONSUMER_IMAGE} -f ${SAMPLE_DOCKERFILE} automation/sample`;
@@ -384,7 +357,7 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const tags = pathTags("2-3", config);
     const name = `${config.workload}-${config.environment}`;
-    const { base, where } = await pathPlacement(config, name);
+    const { base, where } = await pathGroupAndPlatform("2-3", config, name);
     const { platform } = where;
     if (config.image === undefined && !where.hasRegistry) {
         throw new Error(

@@ -19,7 +19,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { platformStackOutputs } from "../../components/aml";
 import { DEFAULT_GPU_VM_SIZE, nodePoolPlacement, resolveNodePool } from "../../components/aks";
 import {
     classifyVmSize,
@@ -46,11 +45,7 @@ import {
 import { aksConfigSpec, aksIssues, aksPool, createPathAks } from "../shared-aks";
 import {
     baseConfigSpec,
-    createPathBase,
-    createPlatform,
-    PathBase,
-    PathPlatform,
-    pathPlatform,
+    pathGroupAndPlatform,
     pathPlatformIssues,
     pathTags,
     platformConfigSpec,
@@ -346,26 +341,6 @@ export const CONFIG_CHECKS: ConfigChecks<typeof CONFIG_SPEC> = {
     components: componentIssues,
 };
 
-/**
- * The stack's resource group and platform: with `platformStack`, the base
- * stack's platform and a resource group of this stack's own for the cluster;
- * without it, one resource group holding both. (`pathPlatform` creates that
- * group without handing it back, and the cluster needs it.)
- */
-async function placement(c: Config, name: string): Promise<{ base: PathBase; where: PathPlatform }> {
-    const base = createPathBase("2-5", c);
-    if (c.platformStack !== undefined) return { base, where: await pathPlatform("2-5", c, name) };
-    const own = createPlatform(name, base, c);
-    return {
-        base,
-        where: {
-            platform: platformStackOutputs(own, base.resourceGroup),
-            hasRegistry: own.registry !== undefined,
-            ready: [own],
-        },
-    };
-}
-
 /** The command that builds the sample image into the registry at `loginServer`, from the repository root. Pure. */
 export function buildCommand(loginServer: string, image: string): string {
     const registryName = loginServer.split(".")[0];
@@ -381,7 +356,7 @@ export function portForwardCommand(namespace: string, localPort: number = 8080):
 export async function program(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
     const config = readProgramConfig(CONFIG_SPEC, { ...CONFIG_CHECKS, otherKeys: options.otherKeys });
     const name = `${config.workload}-${config.environment}`;
-    const { base, where } = await placement(config, name);
+    const { base, where } = await pathGroupAndPlatform("2-5", config, name);
     const { platform, hasRegistry } = where;
     if (config.image === undefined && !hasRegistry) {
         throw new Error(

@@ -79,7 +79,13 @@ async function stopProcess(child: ChildProcess, graceMs = 10000): Promise<void> 
 }
 
 /** Polls `probe` until it is true, the process exits, or `timeoutMs` passes. */
-async function waitFor(what: string, child: ChildProcess, logFile: string, timeoutMs: number, probe: () => Promise<boolean>) {
+async function waitFor(
+    what: string,
+    child: ChildProcess,
+    logFile: string,
+    timeoutMs: number,
+    probe: () => Promise<boolean>,
+) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
         if (child.exitCode !== null || child.signalCode !== null) {

@@ -9,6 +9,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { readProgramConfig } from "../../components/common";
+import { DEVICE_PLUGIN_NAME } from "../../components/kubernetes";
 import * as path23 from "../../programs/2-3/program";
 import * as path25 from "../../programs/2-5/program";
 import { kubeStack, KubeStack, providerPluginMissing } from "../harness/kube-stack";
@@ -81,7 +82,11 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
         before(async () => {
             stack = await kubeStack(example.project, env.kubeconfig, (provider) => {
                 const c = readProgramConfig(path25.CONFIG_SPEC, path25.CONFIG_CHECKS);
-                const w = path25.scoringWorkloads("score", path25.workloadSettings(c, path25.imageOf(c, REGISTRY)), provider);
+                const w = path25.scoringWorkloads(
+                    "score",
+                    path25.workloadSettings(c, path25.imageOf(c, REGISTRY)),
+                    provider,
+                );
                 return { scoringUrl: w.service.scoringUrl, devicePlugin: w.devicePlugin !== undefined };
             });
         });
@@ -94,12 +99,12 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
         const hpaPath = `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers/${path25.SERVICE_NAME}`;
         const pdbPath = `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${path25.SERVICE_NAME}`;
         const servicePath = `/api/v1/namespaces/${ns}/services/${path25.SERVICE_NAME}`;
-        let devicePluginPath: string;
+        const devicePluginPath = `/apis/apps/v1/namespaces/kube-system/daemonsets/${DEVICE_PLUGIN_NAME}`;
 
         it("the example goes up: GPU limit, tolerations, node selector, probes, non-root, HPA and PDB as configured", async () => {
             const up = await stack.up(example.values);
             assert.equal(up.summary.result, "succeeded");
-            assert.equal(up.outputs.scoringUrl.value, `http://${path25.SERVICE_NAME}.${ns}.svc.cluster.local`);
+            assert.equal(up.outputs.scoringUrl.value, `http://${path25.SERVICE_NAME}.${ns}.svc.cluster.local/score`);
 
             const namespace = await read(`/api/v1/namespaces/${ns}`);
             assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
@@ -134,10 +139,7 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
             assert.equal((await read(servicePath)).spec.type, "ClusterIP");
 
             assert.equal(up.outputs.devicePlugin.value, true, "the example's GPU pool takes the AKS-installed driver");
-            const daemonSets = await read("/apis/apps/v1/namespaces/kube-system/daemonsets");
-            assert.equal(daemonSets.items.length, 1);
-            const plugin = daemonSets.items[0];
-            devicePluginPath = `/apis/apps/v1/namespaces/kube-system/daemonsets/${plugin.metadata.name}`;
+            const plugin = await read(devicePluginPath);
             assert.ok(
                 plugin.spec.template.spec.tolerations.some((t: KubeObject) => t.key === "sku" && t.value === "gpu"),
                 "the plugin runs on the tainted GPU nodes",
@@ -149,28 +151,57 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
             const ours = await admitsPod(ns, template);
             assert.equal(ours.status, 201, ours.message);
 
-            const rooted = { ...template, securityContext: {}, containers: [{ ...template.containers[0], securityContext: {} }] };
+            const rooted = {
+                ...template,
+                securityContext: {},
+                containers: [{ ...template.containers[0], securityContext: {} }],
+            };
             const refused = await admitsPod(ns, rooted);
             assert.equal(refused.status, 403, "the namespace enforces the restricted standard");
             assert.match(refused.message, /violates PodSecurity "restricted/);
         });
 
-        it("a config change updates the objects in place", async () => {
+        it("a config change updates the objects in place: image, HPA bound, Spot nodes, an internal load balancer", async () => {
             const before = await read(deploymentPath);
-            const up = await stack.up({ ...example.values, [key("maxReplicas")]: "4", [key("imageTag")]: "1.1.0" });
+            const up = await stack.up({
+                ...example.values,
+                [key("maxReplicas")]: "4",
+                [key("imageTag")]: "1.1.0",
+                [key("poolSpot")]: "true",
+                [key("exposure")]: "Internal",
+            });
             assert.equal(up.summary.result, "succeeded");
             assert.equal(up.summary.resourceChanges?.replace ?? 0, 0, "nothing replaced");
-            assert.ok((up.summary.resourceChanges?.update ?? 0) >= 2, JSON.stringify(up.summary.resourceChanges));
+            assert.ok((up.summary.resourceChanges?.update ?? 0) >= 3, JSON.stringify(up.summary.resourceChanges));
 
             const after = await read(deploymentPath);
             assert.equal(after.metadata.uid, before.metadata.uid, "the same Deployment");
-            assert.equal(after.spec.template.spec.containers[0].image, `${REGISTRY}/${path25.SCORING_IMAGE_REPOSITORY}:1.1.0`);
+            const pod = after.spec.template.spec;
+            assert.equal(pod.containers[0].image, `${REGISTRY}/${path25.SCORING_IMAGE_REPOSITORY}:1.1.0`);
+            assert.deepEqual(
+                pod.tolerations.map((t: KubeObject) => `${t.key}=${t.value}:${t.effect}`).sort(),
+                ["kubernetes.azure.com/scalesetpriority=spot:NoSchedule", "sku=gpu:NoSchedule"],
+                "Spot nodes carry AKS's Spot taint too",
+            );
             assert.equal((await read(hpaPath)).spec.maxReplicas, 4);
+            const service = await read(servicePath);
+            assert.equal(service.spec.type, "LoadBalancer");
+            assert.equal(
+                service.metadata.annotations["service.beta.kubernetes.io/azure-load-balancer-internal"],
+                "true",
+            );
         });
 
         it("destroy removes every object", async () => {
             await stack.destroy();
-            for (const p of [deploymentPath, hpaPath, pdbPath, servicePath, devicePluginPath, `/api/v1/namespaces/${ns}`]) {
+            for (const p of [
+                deploymentPath,
+                hpaPath,
+                pdbPath,
+                servicePath,
+                devicePluginPath,
+                `/api/v1/namespaces/${ns}`,
+            ]) {
                 assert.ok(await gone(p), `${p} is still there`);
             }
         });
@@ -237,7 +268,10 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
             assert.equal(pod.spec.containers[0].securityContext.readOnlyRootFilesystem, true);
 
             const auth = await read(authPath);
-            assert.deepEqual(auth.spec.podIdentity, { provider: "azure-workload", identityId: STREAM.identityClientId });
+            assert.deepEqual(auth.spec.podIdentity, {
+                provider: "azure-workload",
+                identityId: STREAM.identityClientId,
+            });
 
             const scaler = await read(scalerPath);
             assert.equal(scaler.spec.scaleTargetRef.name, name);

@@ -398,7 +398,7 @@ describe("programs/2-1 sample scoring script", function () {
                 data: [{ ...Object.fromEntries(model.features.map((f) => [f, 1])), support_calls: "x" }],
             }),
         );
-        assert.match(bad.err, /data\[0\]\.support_calls: a finite number, got 'x'/);
+        assert.match(bad.err, /data\[0\]: support_calls: a finite number, got 'x'/);
     });
 
     it("serves the committed sample model, which is generate.py's, and the sample request scores", () => {
