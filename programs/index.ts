@@ -10,7 +10,6 @@ export = async () => {
     const id = new pulumi.Config().get("path");
     if (!id) throw new Error(`set the path to deploy: pulumi config set path <id>\n${describeCatalog()}`);
     const entry = findPath(id);
-    if (!entry.load) throw new Error(`path ${id} (${entry.title}) has no program yet`);
     const { program } = await entry.load();
     // The root project's namespace holds `path` beside the path's own keys.
     return program({ otherKeys: ["path"] });

@@ -97,13 +97,7 @@ export function configTable(spec: ConfigSpec): string {
 export function pathsTable(paths: readonly PathEntry[]): string {
     return table(
         ["path", "job", "2018 service", "what this project builds", "program"],
-        paths.map((p) => [
-            p.id,
-            p.title,
-            p.replaces,
-            p.buildsOn,
-            p.load ? `[programs/${p.id}](programs/${p.id}/README.md)` : "planned",
-        ]),
+        paths.map((p) => [p.id, p.title, p.replaces, p.buildsOn, `[programs/${p.id}](programs/${p.id}/README.md)`]),
     );
 }
 

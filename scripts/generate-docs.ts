@@ -22,7 +22,6 @@ async function main(): Promise<void> {
         written.push(path.relative(ROOT, file));
     };
     for (const entry of PATHS) {
-        if (!entry.load) continue;
         const { CONFIG_SPEC } = await entry.load();
         const dir = path.join(ROOT, "programs", entry.id);
         const header =

@@ -92,7 +92,7 @@ const USER_STEPS: Readonly<Record<string, (n: Newcomer) => void>> = {
 };
 
 describe("a newcomer's first deploy of each program (real CLI config, program under mocks)", function () {
-    const programs = PATHS.filter((p) => p.load);
+    const programs = PATHS;
 
     it("covers every program of the catalog", () => {
         assert.deepEqual(programs.map((p) => p.id).sort(), Object.keys(USER_STEPS).sort());
@@ -108,7 +108,7 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
                 n.pulumi("config", "rm", "environment");
                 const config = n.config();
                 assert.equal(config.values[`${config.project}:environment`], "dev", "Pulumi.yaml's default arrives");
-                const { program } = await entry.load!();
+                const { program } = await entry.load();
                 // What Azure answers the programs' reads: the default datastore, where code and models go, and
                 // an AKS cluster's credentials.
                 const run = await runProgram(program, config, {}, (r) => {
@@ -126,7 +126,7 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
         const n = newcomer("1-1");
         try {
             n.pulumi("stack", "init", "dev");
-            const { program } = await PATHS.find((p) => p.id === "1-1")!.load!();
+            const { program } = await PATHS.find((p) => p.id === "1-1")!.load();
             await assert.rejects(runProgram(program, n.config()), (err: unknown) => {
                 assert.ok(err instanceof ValidationError, String(err));
                 assert.deepEqual([...err.fields].sort(), ["allowedSshCidrs", "sshPublicKey"]);
@@ -150,7 +150,7 @@ describe("a newcomer's first deploy of each program (real CLI config, program un
             assert.ok(!stackFile.includes("correct-horse-battery"), "the stack file holds the secret encrypted");
             const config = n.config();
             assert.deepEqual(config.secretKeys, ["customai-1-1:jupyterHubPassword"]);
-            const { program } = await PATHS.find((p) => p.id === "1-1")!.load!();
+            const { program } = await PATHS.find((p) => p.id === "1-1")!.load();
             const { recorder } = await runProgram(program, config);
             const vm = recorder.one("azure-native:compute:VirtualMachine").inputs;
             assert.ok(isSecretInput(vm.osProfile), "the password reaches the VM as a secret");
