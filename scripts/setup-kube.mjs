@@ -85,7 +85,8 @@ function ready(version) {
 /** The Kubernetes release tools/kube-testenv pins. */
 function kubernetesRelease() {
     const gomod = fs.readFileSync(path.join(TESTENV_MODULE, "go.mod"), "utf8");
-    const match = /^require k8s\.io\/kubernetes v(\d+)\.(\d+)\.(\d+)$/m.exec(gomod);
+    // A line of the require block (`go mod tidy` keeps it there, marked indirect: the module only builds its tool).
+    const match = /^\s*k8s\.io\/kubernetes v(\d+)\.(\d+)\.(\d+)(\s|$)/m.exec(gomod);
     if (!match) throw new Error("tools/kube-testenv/go.mod does not require k8s.io/kubernetes at a release");
     return { version: `v${match[1]}.${match[2]}.${match[3]}`, major: match[1], minor: match[2] };
 }
