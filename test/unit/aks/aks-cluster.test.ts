@@ -12,7 +12,7 @@ import {
     useMocks,
     valueOf,
 } from "../../harness/mocks";
-import { AKS_EXEC_KUBECONFIG } from "./fixtures";
+import { AKS_EXEC_KUBECONFIG } from "../../harness/aks";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const POOL = "azure-native:containerservice:AgentPool";

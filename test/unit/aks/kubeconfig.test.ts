@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { decodeKubeconfig, kubeconfigWithLogin, kubeloginArgs } from "../../../components/aks/kubeconfig";
-import { AKS_EXEC_KUBECONFIG, SERVER_ID, TENANT } from "./fixtures";
+import { AKS_EXEC_KUBECONFIG, SERVER_ID, TENANT } from "../../harness/aks";
 
 /** The exec arguments of a kubeconfig written by `kubeconfigWithLogin`. */
 function execArgs(kubeconfig: string): string[] {

@@ -6,7 +6,7 @@ import { readConfig } from "../../../components/common/config";
 import { ValidationError } from "../../../components/common/validation";
 import { AksConfig, aksConfigSpec, aksIssues, aksPool, createPathAks } from "../../../programs/shared-aks";
 import { MOCK_SUBSCRIPTION, settle, useMocks } from "../../harness/mocks";
-import { AKS_EXEC_KUBECONFIG } from "./fixtures";
+import { AKS_EXEC_KUBECONFIG } from "../../harness/aks";
 
 const SPEC = aksConfigSpec({ pool: { name: "gpu", vmSize: "Standard_NC4as_T4_v3", minCount: 0, maxCount: 2 } });
 const TAGS = { path: "2-5", environment: "dev", "managed-by": "custom-ai-on-azure" };
