@@ -18,7 +18,7 @@ import {
     NodePoolArgs,
     aksClusterIssues,
 } from "../components/aks";
-import { ConfigValues, ValidationIssue, Validator } from "../components/common";
+import { ConfigValues, ValidationError, ValidationIssue, Validator } from "../components/common";
 import { PathBase, PathPlatform } from "./shared";
 
 /** Defaults of the workload pool that differ between paths (GPU scoring, CPU consumers…). */
@@ -191,4 +191,57 @@ export function createPathAks(
         },
         { dependsOn: ready },
     );
+}
+
+/** What decides where a path's workload image comes from. */
+export interface ImageConfig {
+    /** The image the user named, if any. */
+    readonly image?: string;
+    readonly platformStack?: string;
+    /** Whether the stack's own platform gets a registry. */
+    readonly registry: boolean;
+}
+
+/**
+ * `image` is required when the stack's own platform has no registry for the
+ * sample image to go to. (A base stack's registry is known only when the
+ * stack runs: `workloadImage` checks that.) Pure.
+ */
+export function imageKeyIssues(c: ImageConfig): ValidationIssue[] {
+    const v = new Validator();
+    if (c.platformStack === undefined && !c.registry) {
+        v.check(
+            "image",
+            c.image !== undefined,
+            "required with registry: false (the sample image goes to the platform's registry)",
+            c.image,
+        );
+    }
+    return [...v.issues];
+}
+
+/**
+ * The image the workload runs: `image`, or `inRegistry(loginServer)` in the
+ * platform's registry. Throws, naming `image`, when the platform is a base
+ * stack without a registry.
+ */
+export function workloadImage(
+    c: ImageConfig,
+    { platform, hasRegistry }: PathPlatform,
+    inRegistry: (loginServer: string) => string,
+): pulumi.Input<string> {
+    if (c.image !== undefined) return c.image;
+    if (!hasRegistry) {
+        throw new ValidationError(
+            [
+                {
+                    field: "image",
+                    rule: `required: platform stack ${c.platformStack} has no container registry for the sample image`,
+                    value: undefined,
+                },
+            ],
+            "invalid configuration",
+        );
+    }
+    return pulumi.output(platform.registryLoginServer).apply((server) => inRegistry(String(server)));
 }

@@ -18,26 +18,21 @@ import { Validator, isGuid, isIntInRange, isNonEmptyString } from "../common/val
 import { ScalingSettings, scalingIssues } from "./keda-scaler-spec";
 import {
     DEFAULT_RUN_AS_USER,
-    Placement,
-    TMP_MOUNT_PATH,
-    TMP_VOLUME,
     imageIssues,
+    Placement,
     placementIssues,
     requestLimitIssues,
     restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     rfc1123LabelIssues,
+    skipAwaitAnnotations,
+    TMP_MOUNT_PATH,
+    TMP_VOLUME,
     tmpVolume,
 } from "./pod-spec";
 
 export const WORKLOAD_IDENTITY_USE_LABEL = "azure.workload.identity/use";
 export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
-/**
- * Tells the Pulumi Kubernetes provider not to wait for the Deployment to be
- * ready (pulumi/pulumi-kubernetes#417). Its replica count is KEDA's, 0 while
- * the hub is drained, and its image is often pushed after the stack is up.
- */
-export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 export const DEFAULT_CONSUMER_NAME = "event-consumer";
 export const DEFAULT_CONSUMER_NAMESPACE = "event-scoring";
@@ -289,7 +284,9 @@ export function consumerDeploymentArgs(o: ConsumerObjects) {
             name: o.resolved.name,
             namespace: o.resolved.namespace,
             labels,
-            annotations: { [SKIP_AWAIT_ANNOTATION]: "true" },
+            // Never waited for: the replica count is KEDA's, 0 while the hub is drained, and the image is
+            // often pushed after the stack is up.
+            annotations: skipAwaitAnnotations(true),
         },
         spec: {
             selector: { matchLabels: labels },

@@ -23,6 +23,7 @@ import {
     validateEventConsumerArgs,
 } from "./event-consumer-spec";
 import { resolveScalingSettings, scaledObjectArgs, triggerAuthenticationArgs } from "./keda-scaler-spec";
+import { RESTRICTED_NAMESPACE_LABELS } from "./pod-spec";
 
 /** The resources of a `dependsOn` option, as a list (a single resource, or a list of them). */
 function dependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
@@ -57,7 +58,7 @@ export class EventConsumer extends pulumi.ComponentResource {
         this.namespace = r.createNamespace
             ? new k8s.core.v1.Namespace(
                   `${name}-ns`,
-                  { metadata: { name: r.namespace, labels } },
+                  { metadata: { name: r.namespace, labels: { ...labels, ...RESTRICTED_NAMESPACE_LABELS } } },
                   { ...child, dependsOn: waitFor },
               )
             : undefined;

@@ -24,12 +24,13 @@ import { Validator } from "../common/validation";
 import {
     GPU_POOL_TOLERATION,
     GPU_RESOURCE,
-    Placement,
-    SPOT_TOLERATION,
-    Toleration,
     imageIssues,
+    Placement,
     placementIssues,
     rfc1123LabelIssues,
+    skipAwaitAnnotations,
+    SPOT_TOLERATION,
+    Toleration,
 } from "./pod-spec";
 
 /** The upstream release this component deploys (nvcr.io/nvidia/k8s-device-plugin, tag of NVIDIA/k8s-device-plugin). */
@@ -133,7 +134,7 @@ export function devicePluginDaemonSet(r: ResolvedNvidiaDevicePluginArgs) {
             name: DEVICE_PLUGIN_NAME,
             namespace: r.namespace,
             labels: { ...POD_LABELS, "app.kubernetes.io/name": "nvidia-device-plugin" },
-            annotations: r.skipAwait ? { "pulumi.com/skipAwait": "true" } : undefined,
+            annotations: skipAwaitAnnotations(r.skipAwait),
         },
         spec: {
             selector: { matchLabels: POD_LABELS },

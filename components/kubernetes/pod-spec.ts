@@ -12,6 +12,18 @@
  */
 import { ValidationIssue, Validator, isIntInRange, isRecord } from "../common/validation";
 
+/**
+ * Tells the Pulumi Kubernetes provider not to wait for an object to be ready
+ * (a Deployment rolled out, a Service with endpoints or a load balancer), nor
+ * for a DaemonSet or Namespace to be gone on delete (pulumi/pulumi-kubernetes#417).
+ */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
+/** The skip-await annotation when `skip`, else nothing. Pure. */
+export function skipAwaitAnnotations(skip: boolean): Record<string, string> | undefined {
+    return skip ? { [SKIP_AWAIT_ANNOTATION]: "true" } : undefined;
+}
+
 /** The extended resource the NVIDIA device plugin advertises, one unit per GPU. */
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
@@ -56,6 +68,16 @@ export const SPOT_TOLERATION = {
     value: "spot",
     effect: "NoSchedule",
 } as const;
+
+/**
+ * The label that makes a namespace enforce the `restricted` Pod Security
+ * Standard: the API server refuses pods that do not meet it
+ * (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
+ * The workloads here meet it with the contexts below.
+ */
+export const RESTRICTED_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+};
 
 /** The uid (and gid) workload containers run as; the sample's Dockerfile creates this user. */
 export const DEFAULT_RUN_AS_USER = 10001;

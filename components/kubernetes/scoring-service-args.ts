@@ -10,22 +10,23 @@ import { ValidationIssue, Validator, isIntInRange, isOpenToInternet, isIpv4Cidr,
 import {
     DEFAULT_RUN_AS_USER,
     GPU_RESOURCE,
-    Placement,
-    ProbeTiming,
-    TMP_MOUNT_PATH,
-    TMP_VOLUME,
-    Toleration,
     httpGetProbe,
     imageIssues,
     parseQuantity,
+    Placement,
     placementIssues,
     portIssues,
+    ProbeTiming,
     requestLimitIssues,
     restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     rfc1035LabelIssues,
     rfc1123LabelIssues,
+    skipAwaitAnnotations,
+    TMP_MOUNT_PATH,
+    TMP_VOLUME,
     tmpVolume,
+    Toleration,
 } from "./pod-spec";
 
 /**
@@ -350,9 +351,6 @@ export function scoringLabels(r: Pick<ResolvedScoringServiceArgs, "serviceName">
     return { "app.kubernetes.io/name": r.serviceName, "app.kubernetes.io/component": "scoring" };
 }
 
-const skipAwaitAnnotation = (r: ResolvedScoringServiceArgs) =>
-    r.skipAwait ? { "pulumi.com/skipAwait": "true" } : undefined;
-
 /** The container's requests and limits; a GPU is a limit only, which Kubernetes also takes as the request. Pure. */
 export function scoringResources(r: ResolvedScoringServiceArgs) {
     const limits: Record<string, string> = { cpu: r.cpuLimit, memory: r.memoryLimit };
@@ -366,7 +364,7 @@ export function scoringDeployment<N = string>(r: ResolvedScoringServiceArgs, nam
     const labels = scoringLabels(r);
     const port = r.containerPort;
     return {
-        metadata: { name: r.serviceName, namespace, labels, annotations: skipAwaitAnnotation(r) },
+        metadata: { name: r.serviceName, namespace, labels, annotations: skipAwaitAnnotations(r.skipAwait) },
         spec: {
             // No `replicas`: the autoscaler owns the count, and a value here would reset it on every update
             // (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling).
@@ -412,7 +410,7 @@ export function scoringDeployment<N = string>(r: ResolvedScoringServiceArgs, nam
 export function scoringServiceAnnotations(r: ResolvedScoringServiceArgs): Record<string, string> | undefined {
     const annotations = {
         ...(r.exposure === "Internal" ? { [INTERNAL_LB_ANNOTATION]: "true" } : {}),
-        ...(skipAwaitAnnotation(r) ?? {}),
+        ...(skipAwaitAnnotations(r.skipAwait) ?? {}),
     };
     return Object.keys(annotations).length > 0 ? annotations : undefined;
 }

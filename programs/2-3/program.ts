@@ -43,7 +43,7 @@ import {
     validateEventConsumerArgs,
     WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
 } from "../../components/kubernetes/event-consumer-spec";
-import { aksConfigSpec, aksIssues, aksPool, createPathAks } from "../shared-aks";
+import { aksConfigSpec, aksIssues, aksPool, createPathAks, imageKeyIssues, workloadImage } from "../shared-aks";
 import {
     baseConfigSpec,
     pathGroupAndPlatform,
@@ -299,14 +299,7 @@ export function crossKeyIssues(c: Config): ValidationIssue[] {
         "false on this path: the consumers on AKS reach the checkpoint storage over its public endpoint",
         c.networkIsolation,
     );
-    if (c.platformStack === undefined && !c.registry) {
-        v.check(
-            "image",
-            c.image !== undefined,
-            "required with registry: false (the default image is in the platform's registry)",
-            c.image,
-        );
-    }
+    v.merge(imageKeyIssues(c));
     return [...v.issues];
 }
 
@@ -359,11 +352,6 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const name = `${config.workload}-${config.environment}`;
     const { base, where } = await pathGroupAndPlatform("2-3", config, name);
     const { platform } = where;
-    if (config.image === undefined && !where.hasRegistry) {
-        throw new Error(
-            `set image: the platform stack ${config.platformStack} has no container registry for the default ${CONSUMER_IMAGE}`,
-        );
-    }
     const inGroup = { resourceGroupName: base.resourceGroup.name, location: base.resourceGroup.location, tags };
 
     const aks = createPathAks(`${name}-aks`, base, where, config, { keda: true });
@@ -410,7 +398,7 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
         ),
     ];
 
-    const image = config.image ?? pulumi.interpolate`${platform.registryLoginServer}/${CONSUMER_IMAGE}`;
+    const image = workloadImage(config, where, (server) => `${server}/${CONSUMER_IMAGE}`);
     const workloads = consumerWorkloads(
         name,
         consumerSettings(config, {

@@ -35,6 +35,7 @@ import {
     NvidiaDevicePlugin,
     NvidiaDevicePluginSettings,
     Placement,
+    RESTRICTED_NAMESPACE_LABELS,
     rfc1123LabelIssues,
     ScoringService,
     ScoringServiceSettings,
@@ -42,7 +43,7 @@ import {
     validateNvidiaDevicePluginArgs,
     validateScoringServiceArgs,
 } from "../../components/kubernetes";
-import { aksConfigSpec, aksIssues, aksPool, createPathAks } from "../shared-aks";
+import { aksConfigSpec, aksIssues, aksPool, createPathAks, imageKeyIssues, workloadImage } from "../shared-aks";
 import {
     baseConfigSpec,
     pathGroupAndPlatform,
@@ -225,10 +226,7 @@ export function scoringWorkloads(
         {
             metadata: {
                 name: settings.namespace,
-                labels: {
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                    "app.kubernetes.io/part-of": "customai-2-5",
-                },
+                labels: { ...RESTRICTED_NAMESPACE_LABELS, "app.kubernetes.io/part-of": "customai-2-5" },
             },
         },
         { provider, dependsOn },
@@ -291,15 +289,7 @@ export function crossKeyIssues(c: Config): ValidationIssue[] {
     const v = new Validator();
     v.merge(platformKeyIssues(c, CONFIG_SPEC));
     if (c.image !== undefined) v.merge(unusedKeyIssues(c, CONFIG_SPEC, ["imageTag"], "without image"));
-    // The sample image lives in the platform's registry; a platform without one needs an image from elsewhere.
-    if (c.image === undefined && c.platformStack === undefined && !c.registry) {
-        v.check(
-            "image",
-            false,
-            "required with registry: false (the sample image goes to the platform's registry)",
-            c.image,
-        );
-    }
+    v.merge(imageKeyIssues(c));
     // The cluster sits in a virtual network of AKS's own, with no private endpoint to the platform's
     // registry: once isolation closes the registry's public endpoint, its nodes could not pull the image.
     if (c.platformStack === undefined) {
@@ -358,15 +348,10 @@ export async function program(options: ProgramOptions = {}): Promise<Record<stri
     const name = `${config.workload}-${config.environment}`;
     const { base, where } = await pathGroupAndPlatform("2-5", config, name);
     const { platform, hasRegistry } = where;
-    if (config.image === undefined && !hasRegistry) {
-        throw new Error(
-            `image: required, since platform stack ${config.platformStack} has no registry to hold the sample image`,
-        );
-    }
 
     const aks = createPathAks(`${name}-aks`, base, where, config);
     const loginServer = platform.registryLoginServer.apply((s) => s ?? "");
-    const image = config.image ?? loginServer.apply((s) => imageOf(config, s));
+    const image = workloadImage(config, where, (server) => imageOf(config, server));
     const workloads = scoringWorkloads(name, workloadSettings(config, image), aks.provider);
     const namespace = config.namespace;
 

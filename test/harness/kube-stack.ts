@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PULUMI_DIR, workspaceOptions } from "../../automation/stacks/engine";
+import { SKIP_AWAIT_ANNOTATION } from "../../components/kubernetes";
 
 /** The provider plugin version the SDK asks the engine for. */
 export const PROVIDER_VERSION: string = JSON.parse(
@@ -45,7 +46,7 @@ export function skipAwaitEverywhere(): void {
         const metadata = { ...(props.metadata ?? {}) };
         metadata.annotations = {
             ...(metadata.annotations ?? {}),
-            "pulumi.com/skipAwait": "true",
+            [SKIP_AWAIT_ANNOTATION]: "true",
             "pulumi.com/deletionPropagationPolicy": "background",
         };
         props.metadata = metadata;

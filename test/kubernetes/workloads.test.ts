@@ -7,12 +7,13 @@
  * cannot tell whether the API server accepts our objects; this can.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { readProgramConfig } from "../../components/common";
 import { DEVICE_PLUGIN_NAME } from "../../components/kubernetes";
 import * as path23 from "../../programs/2-3/program";
 import * as path25 from "../../programs/2-5/program";
-import { kubeStack, KubeStack, providerPluginMissing } from "../harness/kube-stack";
+import { kubeStack, KubeStack, PROVIDER_VERSION, providerPluginMissing } from "../harness/kube-stack";
 import { KubeTestEnv, kubeTestEnvMissing, startKubeTestEnv } from "../harness/kube-testenv";
 import { loadExampleConfig } from "../harness/programs";
 import { KEDA_CRDS } from "./keda-crds";
@@ -68,11 +69,30 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
         return { status: res.status, message: String(res.body?.message ?? "") };
     }
 
-    /** Whether the object is gone (or, for a namespace with no controller to finish it, being deleted). */
+    /** Whether the object is gone. */
     async function gone(apiPath: string): Promise<boolean> {
-        const res = await env.get(apiPath);
+        return (await env.get(apiPath)).status === 404;
+    }
+
+    /**
+     * Whether the namespace is being deleted: with no namespace controller to
+     * empty it and lift its finalizer, a deleted namespace stays Terminating.
+     */
+    async function terminating(namespace: string): Promise<boolean> {
+        const res = await env.get(`/api/v1/namespaces/${namespace}`);
         return res.status === 404 || (res.status === 200 && Boolean(res.body.metadata?.deletionTimestamp));
     }
+
+    it("runs the pinned Kubernetes release (the version stamp clients read) and the SDK's provider version", async () => {
+        const pinned = /^\s*k8s\.io\/kubernetes (v[\d.]+)/m.exec(
+            fs.readFileSync(path.join(__dirname, "../../tools/kube-testenv/go.mod"), "utf8"),
+        )![1];
+        assert.equal((await read("/version")).gitVersion, pinned);
+        const release = /^\/\/ provider release: (\S+)$/m.exec(
+            fs.readFileSync(path.join(__dirname, "../../tools/kubernetes-provider/go.mod"), "utf8"),
+        )![1];
+        assert.equal(release, PROVIDER_VERSION, "the provider is built at the release of the npm SDK");
+    });
 
     describe("2-5: real-time deep-learning scoring", () => {
         const example = loadExampleConfig(path.join(PROGRAMS, "2-5"));
@@ -194,16 +214,10 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
 
         it("destroy removes every object", async () => {
             await stack.destroy();
-            for (const p of [
-                deploymentPath,
-                hpaPath,
-                pdbPath,
-                servicePath,
-                devicePluginPath,
-                `/api/v1/namespaces/${ns}`,
-            ]) {
+            for (const p of [deploymentPath, hpaPath, pdbPath, servicePath, devicePluginPath]) {
                 assert.ok(await gone(p), `${p} is still there`);
             }
+            assert.ok(await terminating(ns), `namespace ${ns} is not being deleted`);
         });
     });
 
@@ -286,10 +300,13 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
             assert.equal(trigger.metadata.consumerGroup, example.values[key("consumerGroup")]);
             assert.equal(trigger.metadata.blobContainer, STREAM.checkpointContainer);
             assert.equal(trigger.metadata.storageAccountName, STREAM.storageAccountName);
+            assert.equal(trigger.metadata.checkpointStrategy, "blobMetadata", "the Python SDK's blob checkpoints");
             assert.equal(trigger.metadata.unprocessedEventThreshold, example.values[key("unprocessedEventThreshold")]);
         });
 
-        it("the consumer pod is admitted by the API server as the Deployment describes it", async () => {
+        it("the consumer pod passes the namespace's restricted Pod Security admission", async () => {
+            const namespace = await read(`/api/v1/namespaces/${ns}`);
+            assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
             const template = (await read(deploymentPath)).spec.template.spec;
             const admitted = await admitsPod(ns, template);
             assert.equal(admitted.status, 201, admitted.message);
@@ -310,6 +327,7 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
             for (const p of [deploymentPath, accountPath, scalerPath, authPath]) {
                 assert.ok(await gone(p), `${p} is still there`);
             }
+            assert.ok(await terminating(ns), `namespace ${ns} is not being deleted`);
         });
     });
 });

@@ -4,7 +4,16 @@ import * as assert from "node:assert/strict";
 import { PLATFORM_STACK_OUTPUTS, PlatformStack } from "../../../components/aml";
 import { readConfig } from "../../../components/common/config";
 import { ValidationError } from "../../../components/common/validation";
-import { AksConfig, aksConfigSpec, aksIssues, aksPool, createPathAks } from "../../../programs/shared-aks";
+import {
+    AksConfig,
+    aksConfigSpec,
+    aksIssues,
+    aksPool,
+    createPathAks,
+    imageKeyIssues,
+    workloadImage,
+} from "../../../programs/shared-aks";
+import { PathPlatform } from "../../../programs/shared";
 import { MOCK_SUBSCRIPTION, settle, useMocks } from "../../harness/mocks";
 import { AKS_EXEC_KUBECONFIG } from "../../harness/aks";
 
@@ -154,5 +163,46 @@ describe("programs/shared-aks", () => {
                 keda: { enabled: false },
             },
         );
+    });
+
+    describe("the workload image", () => {
+        const platform = (hasRegistry: boolean): PathPlatform => ({
+            platform: { registryLoginServer: pulumi.output("crp.azurecr.io") } as unknown as PlatformStack,
+            hasRegistry,
+            ready: [],
+        });
+        const inRegistry = (server: string) => `${server}/scorer:1`;
+
+        it("is required when the stack's own platform gets no registry, and only then", () => {
+            assert.deepEqual(imageKeyIssues({ registry: false }), [
+                {
+                    field: "image",
+                    rule: "required with registry: false (the sample image goes to the platform's registry)",
+                    value: undefined,
+                },
+            ]);
+            assert.deepEqual(imageKeyIssues({ registry: false, image: "ghcr.io/me/scorer:2" }), []);
+            assert.deepEqual(imageKeyIssues({ registry: true }), []);
+            assert.deepEqual(imageKeyIssues({ registry: false, platformStack: "org/p/dev" }), [], "known only at run");
+        });
+
+        it("is the one named, or the sample's in the platform's registry", async () => {
+            assert.equal(
+                workloadImage({ registry: true, image: "ghcr.io/me/scorer:2" }, platform(true), inRegistry),
+                "ghcr.io/me/scorer:2",
+            );
+            const image = workloadImage({ registry: true }, platform(true), inRegistry) as pulumi.Output<string>;
+            assert.equal(await new Promise((resolve) => image.apply(resolve)), "crp.azurecr.io/scorer:1");
+        });
+
+        it("refuses a base stack without a registry, naming image", () => {
+            assert.throws(
+                () => workloadImage({ registry: true, platformStack: "org/p/dev" }, platform(false), inRegistry),
+                (err: unknown) =>
+                    err instanceof ValidationError &&
+                    err.issues[0].field === "image" &&
+                    /platform stack org\/p\/dev has no container registry/.test(err.message),
+            );
+        });
     });
 });
