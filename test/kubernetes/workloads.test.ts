@@ -149,13 +149,20 @@ describe("the Kubernetes half of paths 2-5 and 2-3 (real API server, engine and 
             assert.equal(container.securityContext.allowPrivilegeEscalation, false);
             assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
             assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+            assert.equal(pod.automountServiceAccountToken, false, "the scorer needs no Kubernetes API token");
 
             const hpa = await read(hpaPath);
             assert.equal(hpa.spec.minReplicas, 1);
             assert.equal(hpa.spec.maxReplicas, 2);
             assert.equal(hpa.spec.scaleTargetRef.name, path25.SERVICE_NAME);
             assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
-            assert.ok(await read(pdbPath));
+            const pdb = await read(pdbPath);
+            assert.equal(pdb.spec.maxUnavailable, 1, "drains evict one scorer at a time");
+            assert.deepEqual(
+                pdb.spec.selector.matchLabels,
+                deployment.spec.selector.matchLabels,
+                "it covers the scorers",
+            );
             assert.equal((await read(servicePath)).spec.type, "ClusterIP");
 
             assert.equal(up.outputs.devicePlugin.value, true, "the example's GPU pool takes the AKS-installed driver");
