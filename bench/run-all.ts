@@ -1,6 +1,7 @@
 /**
- * Both benchmarks in one invocation, one after the other (never overlapping,
- * so neither steals the other's CPU), with a summary of the ratios at the end.
+ * The benchmarks in one invocation, one after the other (never overlapping,
+ * so none steals another's CPU), with a summary at the end: the driver's
+ * overhead and concurrency ratios, and the offline plan of every path.
  *
  *   npx ts-node --transpile-only bench/run-all.ts [--resources 10] [--rounds 5] [--runs 8] [--wait 3]
  *
@@ -10,6 +11,7 @@ import * as os from "node:os";
 import { CONCURRENCY_GOAL, runConcurrency } from "./concurrency";
 import { OVERHEAD_GOAL, runDriverOverhead } from "./driver-overhead";
 import { intFlag, mib, ratioLine } from "./lib/stats";
+import { PLAN_GOAL, runPlanBench } from "./plan";
 
 async function main(argv: readonly string[]): Promise<void> {
     const runs = intFlag(argv, "runs", 8, 2);
@@ -28,9 +30,15 @@ async function main(argv: readonly string[]): Promise<void> {
         rounds: intFlag(argv, "concurrency-rounds", 2),
     });
     console.log();
+    const planned = runPlanBench(intFlag(argv, "plan-rounds", 3));
+    console.log();
     console.log("summary");
     console.log(`  ${ratioLine("driver/raw CLI", overhead.ratio, OVERHEAD_GOAL)}`);
     console.log(`  ${ratioLine(`${runs}-concurrent/single`, concurrency.ratio, CONCURRENCY_GOAL)}`);
+    console.log(
+        `  plan of every path: ${Math.round(planned.wallMs)} ms (goal < ${PLAN_GOAL.wallMs}), ` +
+            `peak ${mib(planned.rss)} (goal < ${mib(PLAN_GOAL.rssBytes)})`,
+    );
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

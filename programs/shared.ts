@@ -397,10 +397,17 @@ export function clusterSettings(
     };
 }
 
+/**
+ * The package's root folder, where the sample's files are: the parent of
+ * `programs/` in a checkout, and of `dist/` once compiled (the npm package,
+ * `customai plan`), where this file runs from `dist/programs/`.
+ */
+const PACKAGE_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
+
 /** The model every scoring path serves unless told otherwise: logistic-regression coefficients as JSON. */
-export const SAMPLE_MODEL = path.join(__dirname, "..", "automation", "sample", "model", "model.json");
+export const SAMPLE_MODEL = path.join(PACKAGE_ROOT, "automation", "sample", "model", "model.json");
 /** The sample's Python code: the scorers of the batch job, the batch deployment and the online deployment. */
-export const SAMPLE_CODE_DIR = path.join(__dirname, "..", "automation", "sample");
+export const SAMPLE_CODE_DIR = path.join(PACKAGE_ROOT, "automation", "sample");
 
 /**
  * The files of the sample folder a deployment of `scoringScript` needs: the

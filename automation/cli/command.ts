@@ -16,7 +16,7 @@ export interface GlobalOptions {
 }
 
 /** The commands, in the order `--help` lists them; `records` is another name for `runs`. */
-export const COMMAND_NAMES = ["run", "sample", "schedule", "runs", "reap"] as const;
+export const COMMAND_NAMES = ["run", "sample", "schedule", "runs", "reap", "plan"] as const;
 export const COMMAND_ALIASES: Readonly<Record<string, (typeof COMMAND_NAMES)[number]>> = { records: "runs" };
 
 /** A run spec as assembled from a file and flags; the driver's validation decides whether it is one. */
@@ -62,6 +62,27 @@ export type CliCommand =
           readonly global: GlobalOptions;
           readonly olderThanMinutes: number;
           readonly dryRun: boolean;
+      }
+    /** `plan`: evaluate a program offline; its resources, cost estimate and policy results. */
+    | {
+          readonly command: "plan";
+          readonly global: GlobalOptions;
+          /** A path id or a program directory. */
+          readonly program: string;
+          readonly configFile?: string;
+          /** `key=value` overrides. */
+          readonly config: readonly string[];
+          readonly stack?: string;
+          /** Folder for the Kubernetes manifests. @default - `.plan/<project>` in the working directory */
+          readonly out?: string;
+          /** Monthly estimate (USD) above which the plan fails. @default - no budget */
+          readonly budget?: number;
+          /** Refresh prices from the Azure Retail Prices API (cached). */
+          readonly livePrices: boolean;
+          /** Hours per month compute above its minimum runs. @default - DEFAULT_USAGE */
+          readonly burstHours?: number;
+          /** Hours per month a VM with auto-shutdown runs. @default - DEFAULT_USAGE */
+          readonly vmHours?: number;
       };
 
 /** The command of the given kind. */

@@ -6,7 +6,7 @@
 import { CommanderError } from "commander";
 import * as os from "node:os";
 import { ValidationError } from "../../components/common/validation";
-import { PulumiCliMissingError } from "../common/errors";
+import { InputError, PulumiCliMissingError } from "../common/errors";
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -19,8 +19,9 @@ export const EXIT_SIGTERM = 143;
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    a run failed or was aborted (schedule: any run or tick did); reap left stacks behind
-  2    usage error, invalid run spec or invalid schedule (the message names the flag or field)
+  1    a run failed or was aborted (schedule: any run or tick did); reap left stacks behind;
+       plan: a mandatory policy failed, or the monthly estimate exceeds --budget
+  2    usage error, invalid run spec, schedule or program config (the message names the flag or field)
   3    environment error: Pulumi CLI missing (npm run setup:pulumi)
   130  interrupted by SIGINT (Ctrl-C), after the run in progress tore its stack down
   143  stopped by SIGTERM, after the run in progress tore its stack down`;
@@ -56,7 +57,9 @@ export function exitCodeFor(outcome: Outcome): number {
         case "error": {
             const { error } = outcome;
             if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-            if (error instanceof UsageError || error instanceof ValidationError) return EXIT_USAGE;
+            if (error instanceof UsageError || error instanceof ValidationError || error instanceof InputError) {
+                return EXIT_USAGE;
+            }
             if (error instanceof PulumiCliMissingError) return EXIT_ENVIRONMENT;
             return EXIT_RUN_FAILED;
         }

@@ -15,7 +15,7 @@ import { BUILT_IN_TARGETS } from "../targets";
 import { CliCommand, COMMAND_NAMES, DEFAULT_SAMPLE_SERIES, DEFAULT_TAIL, GlobalOptions } from "./command";
 import { DEFAULT_SAMPLE_ROWS } from "../sample/sample";
 import { EXIT_CODES_HELP, UsageError } from "./exit-codes";
-import { addSpecOptions, positiveInteger, positiveNumber, SpecFlags, specOf } from "./spec-flags";
+import { addSpecOptions, nonNegativeNumber, positiveInteger, positiveNumber, SpecFlags, specOf } from "./spec-flags";
 
 const HELP_EPILOG = `${EXIT_CODES_HELP}
 
@@ -205,7 +205,77 @@ Examples:
             found({ command: "reap", global: globalsOf(command, env), olderThanMinutes, dryRun: dryRun === true });
         });
 
+    program
+        .command("plan")
+        .summary("evaluate a program offline: resources, estimated cost, policy (no Azure account needed)")
+        .description(
+            "Evaluate a path program (or any Pulumi program directory) under the Pulumi mock engine, with no CLI, " +
+                "credentials or network. Prints the resource tree (secrets masked), an estimated cost per hour at " +
+                "maximum scale and per month at the stated usage, and the policy results; writes the Kubernetes " +
+                "manifests to a folder. Fails (exit 1) when a mandatory policy fails or the estimate exceeds --budget.",
+        )
+        .argument("<program>", "a path id (platform, 1-1 ... 2-6) or a Pulumi program directory")
+        .option(
+            "--config-file <file>",
+            "stack config file to read (default: the program's Pulumi.example.yaml, if it has one)",
+        )
+        .option("-c, --config <key=value>", "config value, over the file (repeatable)", collect, [])
+        .option("--stack <name>", "stack name the program sees (default: plan)")
+        .option("--out <dir>", "folder for the Kubernetes manifests (default: .plan/<project>)")
+        .option("--budget <usd>", "fail when the monthly estimate exceeds this amount (USD)", positiveNumber)
+        .option(
+            "--live-prices",
+            "refresh prices from the public Azure Retail Prices API (cached 24 h; offline: one note)",
+        )
+        .option("--burst-hours <h>", "hours per month compute runs above its minimum (default: 60)", nonNegativeNumber)
+        .option(
+            "--vm-hours <h>",
+            "hours per month a VM with daily auto-shutdown runs (default: 176)",
+            nonNegativeNumber,
+        )
+        .addHelpText(
+            "after",
+            `
+Examples:
+  customai plan 2-5
+  customai plan 2-2 --config maxNodes=4 --budget 300
+  customai plan programs/1-1 --config-file programs/1-1/Pulumi.dev.yaml --json
+  npm run plan -- 2-3`,
+        )
+        .action((target: string, flags: PlanFlags, command: Command) => {
+            found({
+                command: "plan",
+                global: globalsOf(command, env),
+                program: target,
+                configFile: flags.configFile,
+                config: flags.config,
+                stack: flags.stack,
+                out: flags.out,
+                budget: flags.budget,
+                livePrices: flags.livePrices === true,
+                burstHours: flags.burstHours,
+                vmHours: flags.vmHours,
+            });
+        });
+
     return program;
+}
+
+/** The flags of `plan`. */
+interface PlanFlags {
+    readonly configFile?: string;
+    readonly config: string[];
+    readonly stack?: string;
+    readonly out?: string;
+    readonly budget?: number;
+    readonly livePrices?: boolean;
+    readonly burstHours?: number;
+    readonly vmHours?: number;
+}
+
+/** Commander's accumulator of a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+    return [...previous, value];
 }
 
 /**

@@ -45,6 +45,15 @@ export function positiveNumber(text: string): number {
     return value;
 }
 
+/** Commander parser of a number, 0 or more (hours of a month…). */
+export function nonNegativeNumber(text: string): number {
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
+        throw new InvalidArgumentError("Expected a number, 0 or more.");
+    }
+    return value;
+}
+
 /** Commander parser of a whole number, at least 1. */
 export function positiveInteger(text: string): number {
     const value = Number(text);

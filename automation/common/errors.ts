@@ -46,3 +46,14 @@ export class PulumiCliMissingError extends Error {
         this.name = "PulumiCliMissingError";
     }
 }
+
+/**
+ * What a command was given cannot be used (a program that is not one, a
+ * config file that cannot be read): the command line's fault, exit 2.
+ */
+export class InputError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "InputError";
+    }
+}

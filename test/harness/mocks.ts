@@ -2,11 +2,24 @@
  * The mock harness for component tests: records every resource the code under
  * test registers, answers invokes only for tokens a test registered, and fails
  * the test on any other invoke. Resources get ARM-shaped ids and the computed
- * outputs components read (endpoints, identities), so code that parses ids
- * runs as it would against Azure.
+ * outputs components read (endpoints, identities), as the offline plan gives
+ * them (automation/plan/mock-azure.ts), so code that parses ids runs as it
+ * would against Azure.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
+import { azureResourceState, MOCK_SUBSCRIPTION, MOCK_TENANT } from "../../automation/plan/mock-azure";
+
+export {
+    MOCK_PRIVATE_IP,
+    MOCK_PRIVATE_KEY,
+    MOCK_PUBLIC_IP,
+    MOCK_PUBLIC_KEY,
+    MOCK_RESOURCE_GROUP,
+    MOCK_SALT,
+    MOCK_SUBSCRIPTION,
+    MOCK_TENANT,
+} from "../../automation/plan/mock-azure";
 
 // Internal SDK helper: resolves once every outstanding registration has been
 // answered by the mock monitor. Public alternatives only await single outputs.
@@ -54,10 +67,6 @@ MockMonitor.prototype.registerResource = function (req: RegistrationRequest, cal
     return registerResource.call(this, req, callback);
 };
 
-export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
-export const MOCK_TENANT = "00000000-0000-0000-0000-0000000000aa";
-export const MOCK_RESOURCE_GROUP = "rg-test";
-
 export interface RecordedResource {
     /** Type token, e.g. `azure-native:storage:StorageAccount`. */
     readonly type: string;
@@ -72,134 +81,6 @@ export interface RecordedResource {
 }
 
 export type CallHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
-
-/** Azure name property candidates, in the order azure-native resources use them. */
-const NAME_KEYS = [
-    // Child resources first: they also carry their parent's name (accountName…).
-    "containerName",
-    "blobServicesName",
-    "computeName",
-    "roleAssignmentName",
-    "vmName",
-    "networkSecurityGroupName",
-    "publicIpAddressName",
-    "networkInterfaceName",
-    "virtualNetworkName",
-    "subnetName",
-    "vaultName",
-    "registryName",
-    "workspaceName",
-    "resourceName",
-    "accountName",
-];
-
-function azureNameOf(type: string, name: string, inputs: Record<string, unknown>): string {
-    if (type === "azure-native:resources:ResourceGroup") return String(inputs.resourceGroupName ?? name);
-    for (const key of NAME_KEYS) {
-        if (typeof inputs[key] === "string") return inputs[key] as string;
-    }
-    if (typeof inputs.name === "string") return inputs.name;
-    return name;
-}
-
-function armId(type: string, azureName: string, inputs: Record<string, unknown>): string {
-    const [pkg, mod, kind] = type.split(":");
-    if (pkg !== "azure-native") return `${azureName}-id`;
-    if (kind === "ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${azureName}`;
-    if (kind === "RoleAssignment" || kind === "DiagnosticSetting") {
-        const scope = String(inputs.scope ?? inputs.resourceUri ?? "");
-        return `${scope}/providers/Microsoft.${mod}/${kind}s/${azureName}`;
-    }
-    const rg = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : MOCK_RESOURCE_GROUP;
-    const where = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers`;
-    // Components that read an id back (a federated credential finds its identity's group and name) get ARM's shape.
-    if (type === "azure-native:managedidentity:UserAssignedIdentity") {
-        return `${where}/Microsoft.ManagedIdentity/userAssignedIdentities/${azureName}`;
-    }
-    return `${where}/Mock.${mod}/${kind}/${azureName}`;
-}
-
-/** Computed outputs that components read; a test can add more with `MockRecorder.outputsFor`. */
-function computedOutputs(type: string, azureName: string): Record<string, unknown> {
-    switch (type) {
-        case "azure-native:storage:StorageAccount":
-            return { primaryEndpoints: { blob: `https://${azureName}.blob.core.windows.net/` } };
-        case "azure-native:containerregistry:Registry":
-            return { loginServer: `${azureName}.azurecr.io` };
-        case "azure-native:managedidentity:UserAssignedIdentity":
-            return { principalId: `principal-${azureName}`, clientId: `client-${azureName}`, tenantId: MOCK_TENANT };
-        case "azure-native:applicationinsights:Component":
-            return {
-                connectionString: `InstrumentationKey=mock-${azureName}`,
-                instrumentationKey: `mock-${azureName}`,
-            };
-        case "azure-native:keyvault:Vault":
-            return { properties: { vaultUri: `https://${azureName}.vault.azure.net/` } };
-        default:
-            return {};
-    }
-}
-
-export const MOCK_PRIVATE_IP = "10.20.1.4";
-/** The salt a DeploymentSalt has under these mocks. */
-export const MOCK_SALT = "m0ck";
-export const MOCK_PUBLIC_IP = "203.0.113.10";
-export const MOCK_PUBLIC_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAACAQmock generated@vm";
-export const MOCK_PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nmock\n-----END RSA PRIVATE KEY-----\n";
-
-/** The principal id Azure gives a system-assigned identity, when the inputs ask for one. */
-function systemPrincipal(azureName: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const identity = inputs.identity as { type?: string } | undefined;
-    if (!identity?.type?.includes("SystemAssigned")) return {};
-    return { identity: { ...identity, principalId: `principal-${azureName}` } };
-}
-
-/** Outputs Azure derives from the inputs; applied over the inputs. */
-function derivedOutputs(type: string, azureName: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    switch (type) {
-        case "azure-native:compute:VirtualMachine":
-        case "azure-native:machinelearningservices:Compute":
-        case "azure-native:machinelearningservices:Workspace":
-            return systemPrincipal(azureName, inputs);
-        case "azure-native:network:NetworkInterface":
-            return {
-                ipConfigurations: ((inputs.ipConfigurations as Record<string, unknown>[]) ?? []).map((c, i) => ({
-                    ...c,
-                    privateIPAddress: i === 0 ? MOCK_PRIVATE_IP : undefined,
-                })),
-            };
-        case "azure-native:network:PublicIPAddress":
-            return { ipAddress: MOCK_PUBLIC_IP };
-        case "pulumi-nodejs:dynamic/customai:DeploymentSalt":
-            // What a stack's state would keep: one salt, the same on every run (the program makes a random one).
-            return { value: MOCK_SALT };
-        case "pulumi-nodejs:dynamic/customai:SshKeyPair":
-            return {
-                publicKeyOpenssh: MOCK_PUBLIC_KEY,
-                privateKeyPem: MOCK_PRIVATE_KEY,
-                fingerprintSha256: "SHA256:mock",
-            };
-        default:
-            return {};
-    }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Inputs over computed outputs, merging nested objects: a resource's inputs
- * `properties: { sku }` and its computed `properties: { vaultUri }` both survive,
- * as they do in the state Azure returns.
- */
-function mergeOutputs(computed: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...computed };
-    for (const [key, value] of Object.entries(inputs)) {
-        out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeOutputs(out[key], value) : value;
-    }
-    return out;
-}
 
 export class MockRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
@@ -231,21 +112,22 @@ export class MockRecorder implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
-        const azureName = azureNameOf(args.type, args.name, inputs);
-        const id = armId(args.type, azureName, inputs);
         const options = registrationOptions.get(`${args.type}::${args.name}`) ?? {
             replaceOnChanges: [],
             ignoreChanges: [],
             deleteBeforeReplace: false,
             dependencies: [],
         };
-        this.resources.push({ type: args.type, name: args.name, inputs, id, provider: args.provider ?? "", options });
-        const computed = {
-            ...computedOutputs(args.type, azureName),
-            ...(this.extraOutputs.get(args.type)?.(inputs) ?? {}),
-        };
-        const state = { ...mergeOutputs(computed, inputs), ...derivedOutputs(args.type, azureName, inputs) };
-        return { id, state: { ...state, name: azureName, id } };
+        const answer = azureResourceState(args.type, args.name, inputs, this.extraOutputs.get(args.type)?.(inputs));
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs,
+            id: answer.id,
+            provider: args.provider ?? "",
+            options,
+        });
+        return answer;
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigChecks, ConfigSpec, ConfigValues, readConfig } from "../../components/common/config";
 import { ValidationError } from "../../components/common/validation";
+import { readStackConfigFile } from "../../automation/plan/stack-config";
 import { MockRecorder, settle, useMocks } from "./mocks";
 
 export interface ExampleConfig {
@@ -20,25 +21,11 @@ export interface ExampleConfig {
     readonly secretKeys: string[];
 }
 
-/** Reads `Pulumi.yaml` and `Pulumi.example.yaml` of a program directory. */
+/** Reads `Pulumi.yaml` and `Pulumi.example.yaml` of a program directory, as the offline plan reads a stack file. */
 export function loadExampleConfig(programDir: string): ExampleConfig {
     const project = (yaml.load(fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-    const doc = yaml.load(fs.readFileSync(path.join(programDir, "Pulumi.example.yaml"), "utf8")) as {
-        config?: Record<string, unknown>;
-    };
-    const values: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    for (const [key, raw] of Object.entries(doc.config ?? {})) {
-        const fullKey = key.includes(":") ? key : `${project}:${key}`;
-        if (raw && typeof raw === "object" && "secure" in raw) {
-            secretKeys.push(fullKey);
-            values[fullKey] = "example-secret-value";
-        } else {
-            // The engine hands structured values to programs as JSON strings.
-            values[fullKey] = typeof raw === "string" ? raw : JSON.stringify(raw);
-        }
-    }
-    return { project, values, secretKeys };
+    const { values, secretKeys } = readStackConfigFile(path.join(programDir, "Pulumi.example.yaml"), project);
+    return { project, values: { ...values }, secretKeys: [...secretKeys] };
 }
 
 export interface ProgramRun {

@@ -90,6 +90,12 @@ describe("the packed package, installed into a new Pulumi program", function () 
             "dist/automation/cli/index.js",
             ...entries.flatMap((e) => [`dist/${e}/index.js`, `dist/${e}/index.d.ts`]),
             ...sampleAssets,
+            "automation/sample/model/model.json",
+            // What `customai plan <path>` reads, and the policy pack for `pulumi up --policy-pack`.
+            ...["platform", "1-1", "2-2", "2-5"].map((p) => `programs/${p}/Pulumi.example.yaml`),
+            "dist/automation/plan/plan.js",
+            "dist/policy/pack.js",
+            ...["analyzer", "index.js", "package.json", "PulumiPolicy.yaml"].map((f) => `policy/${f}`),
         ];
         assert.deepEqual(
             expected.filter((f) => !files.has(f)),
@@ -132,6 +138,23 @@ describe("the packed package, installed into a new Pulumi program", function () 
         assert.equal(accounts[0].inputs.allowSharedKeyAccess, false);
         assert.equal(accounts[0].inputs.minimumTlsVersion, "TLS1_2");
         assert.deepEqual(flags, { familyIsNamespace: true, driverLoads: true, runsInWorkingDirectory: true });
+    });
+
+    it("plans a path offline with the installed `customai plan`: its example config and the sample's files are shipped", async () => {
+        const bin = path.join(consumer, "node_modules", ".bin", "customai");
+        const out = path.join(tmp, "manifests");
+        const ran = await succeeded(bin, ["plan", "2-2", "--json", "--out", out], { cwd: consumer });
+        const plan = JSON.parse(ran.stdout) as {
+            program: { configFile: string };
+            resources: { type: string }[];
+            cost: { monthly: number };
+            policy: { mandatoryViolations: number };
+        };
+        const installed = path.join(consumer, "node_modules", "custom-ai-on-azure");
+        assert.equal(plan.program.configFile, path.join(installed, "programs", "2-2", "Pulumi.example.yaml"));
+        assert.ok(plan.resources.some((r) => r.type === "azure-native:machinelearningservices:BatchDeployment"));
+        assert.ok(plan.cost.monthly > 0);
+        assert.equal(plan.policy.mandatoryViolations, 0);
     });
 
     it("has exactly one @pulumi/pulumi, the program's own", async () => {

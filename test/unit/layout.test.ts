@@ -40,6 +40,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     // The package entry: one namespace per family.
     components: ["components/*"],
     programs: ["components/*"],
+    // Policy rules read resource inputs; they share the VM size and tag rules with the components.
+    policy: ["components/common"],
     "automation/common": ["components/common"],
     "automation/spec": ["automation/common", "components/common"],
     "automation/stacks": ["automation/common", "components/common"],
@@ -92,6 +94,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     ],
     "automation/schedule": ["automation/common", "automation/run", "automation/targets", "components/common"],
     "automation/sample": ["automation/common", "automation/targets/local"],
+    // The offline plan runs programs (the catalog's) under mocks and checks them against the policy rules.
+    "automation/plan": ["automation/common", "components/*", "policy", "programs"],
     "automation/cli": ["automation/*", "components/common"],
     automation: ["automation/*", "components/common"],
 };
@@ -129,7 +133,7 @@ function importsOf(file: string): string[] {
 }
 
 describe("layout: imports go one way", () => {
-    const files = ["components", "programs", "automation"].flatMap((d) => sourceFiles(path.join(ROOT, d)));
+    const files = ["components", "programs", "automation", "policy"].flatMap((d) => sourceFiles(path.join(ROOT, d)));
 
     it("places every source file in a zone", () => {
         assert.deepEqual(

@@ -29,6 +29,9 @@ export async function execute(cmd: CliCommand, io: CliIo = processIo, signal?: A
         case "reap":
             ok = await (await import("./reap")).reapCommand(cmd, io);
             break;
+        case "plan":
+            ok = await (await import("./plan")).planCommand(cmd, io);
+            break;
     }
     return { kind: ok ? "succeeded" : "failed" };
 }

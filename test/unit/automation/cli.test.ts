@@ -290,6 +290,38 @@ describe("customai command line (pure)", () => {
             assert.deepEqual([dry.olderThanMinutes, dry.dryRun], [90, true]);
         });
 
+        it("parses plan: the program, repeatable config values, the usage and budget flags", () => {
+            const cmd = expectCommand(
+                parseCommandLine(
+                    ["plan", "2-5", "-c", "poolMaxCount=4", "--config", "poolSpot=true", "--budget", "500"].concat([
+                        "--burst-hours",
+                        "0",
+                        "--vm-hours",
+                        "100",
+                        "--live-prices",
+                        "--out",
+                        "m",
+                    ]),
+                    {},
+                ),
+                "plan",
+            );
+            assert.equal(cmd.program, "2-5");
+            assert.deepEqual(cmd.config, ["poolMaxCount=4", "poolSpot=true"]);
+            assert.deepEqual(
+                [cmd.budget, cmd.burstHours, cmd.vmHours, cmd.livePrices, cmd.out],
+                [500, 0, 100, true, "m"],
+            );
+            const plain = expectCommand(parseCommandLine(["plan", "platform"], {}), "plan");
+            assert.deepEqual([plain.config, plain.budget, plain.livePrices], [[], undefined, false]);
+            assert.throws(() => parseCommandLine(["plan", "2-5", "--budget", "0"], {}), /--budget.*above 0/);
+            assert.throws(
+                () => parseCommandLine(["plan", "2-5", "--burst-hours", "-1"], {}),
+                /--burst-hours.*0 or more/,
+            );
+            assert.throws(() => parseCommandLine(["plan"], {}), /missing required argument 'program'/);
+        });
+
         it("answers --help on every command with its options and the exit codes, and --version", () => {
             for (const argv of [
                 ["--help"],
@@ -297,6 +329,7 @@ describe("customai command line (pure)", () => {
                 ["schedule", "--help"],
                 ["runs", "-h"],
                 ["help", "reap"],
+                ["plan", "--help"],
             ]) {
                 const info = expectCommand(parseCommandLine(argv, {}), "info");
                 assert.match(info.text, /^Usage: customai/, argv.join(" "));
